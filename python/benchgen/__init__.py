@@ -1,0 +1,1 @@
+"""Python backend of benchgen: scenario generation, verification and export."""

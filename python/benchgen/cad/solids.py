@@ -1,0 +1,88 @@
+"""build123d geometry of pieces and parts, and its tessellation into meshes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from benchgen.errors import GeometryError
+from benchgen.spec.models import Piece
+
+if TYPE_CHECKING:
+    import build123d as bd
+
+__all__ = ["Mesh", "part_solid", "piece_solid", "tessellate"]
+
+_TOLERANCE = 1e-3  # m of chord deviation
+_ANGULAR_TOLERANCE = 0.5  # rad: a sphere becomes a few hundred triangles
+
+
+def _location(piece: Piece) -> bd.Location:
+    """Return the build123d location (translation + axis-angle) of a piece's pose."""
+    import build123d as bd
+
+    w, x, y, z = piece.pose.quat
+    axis_norm = math.sqrt(x * x + y * y + z * z)
+    if axis_norm < 1e-12:
+        return bd.Location(tuple(piece.pose.pos))
+    angle = 2 * math.degrees(math.atan2(axis_norm, w))
+    axis = (x / axis_norm, y / axis_norm, z / axis_norm)
+    return bd.Location(tuple(piece.pose.pos), axis, angle)
+
+
+def piece_solid(piece: Piece) -> bd.Solid:
+    """Return the build123d solid of one convex piece, placed in world coordinates."""
+    import build123d as bd
+
+    if piece.shape == "box":
+        hx, hy, hz = piece.size
+        shape: bd.Part = bd.Box(2 * hx, 2 * hy, 2 * hz)
+    else:
+        shape = bd.Sphere(piece.size[0])
+    return _location(piece) * shape
+
+
+def part_solid(pieces: Sequence[Piece]) -> bd.Shape:
+    """Fuse the pieces of one part into a single build123d shape and check it is valid.
+
+    Raises:
+        GeometryError: the fused shape is not a valid closed solid.
+    """
+    solids = [piece_solid(p) for p in pieces]
+    shape = solids[0]
+    for other in solids[1:]:
+        shape = shape + other
+    if not shape.is_valid or shape.volume <= 0:
+        raise GeometryError(
+            f"fusing {len(solids)} pieces gave an invalid solid (volume {shape.volume:.3g} m³); "
+            "check that no piece has a zero or negative size"
+        )
+    return shape
+
+
+class Mesh:
+    """A triangle mesh: float vertices (N×3) and uint32 triangles (M×3)."""
+
+    __slots__ = ("triangles", "vertices")
+
+    def __init__(self, vertices: np.ndarray, triangles: np.ndarray) -> None:
+        self.vertices = vertices
+        self.triangles = triangles
+
+    def to_obj(self, name: str) -> str:
+        """Return the mesh as Wavefront OBJ text (fixed precision, so deterministic)."""
+        lines = [f"# benchgen mesh {name}", f"o {name}"]
+        lines += [f"v {x:.6f} {y:.6f} {z:.6f}" for x, y, z in self.vertices]
+        lines += [f"f {a + 1} {b + 1} {c + 1}" for a, b, c in self.triangles]
+        return "\n".join(lines) + "\n"
+
+
+def tessellate(shape: bd.Shape, *, tolerance: float = _TOLERANCE) -> Mesh:
+    """Tessellate a build123d shape into a mesh with vertices rounded to 1 µm."""
+    vertices, triangles = shape.tessellate(tolerance, _ANGULAR_TOLERANCE)
+    verts = np.round(np.array([[v.X, v.Y, v.Z] for v in vertices], dtype=np.float64), 6) + 0.0
+    tris = np.array(triangles, dtype=np.uint32).reshape(-1, 3)
+    return Mesh(verts, tris)

@@ -1,0 +1,199 @@
+"""``benchgen families | generate | verify | show | stats``: the dataset commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
+from benchgen.cli.app import app
+
+__all__: list[str] = []
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Dataset folder.")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Store URL (default: SQLite file in the dataset folder).")
+]
+
+
+def _store(out: Path, db: str | None) -> Any:
+    from benchgen.store import Store
+
+    return Store(db) if db else Store.in_folder(out)
+
+
+@app.command()
+@reports_errors
+def families() -> None:
+    """List the scenario families: one name per line, then its description."""
+    from benchgen.families import family_names, get_family
+
+    for name in family_names():
+        typer.echo(f"{name}  {get_family(name).description}")
+
+
+def _parse_params(params: str | None) -> dict[str, Any] | None:
+    if not params:
+        return None
+    try:
+        value = json.loads(params)
+    except json.JSONDecodeError as exc:
+        fail(f"--params must be a JSON object such as '{{\"ball_radius\": 0.05}}': {exc.msg}")
+    if not isinstance(value, dict):
+        fail(f"--params must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+@app.command()
+@reports_errors
+def generate(
+    family: Annotated[str, typer.Option("--family", "-f", help="A family name, or 'all'.")],
+    count: Annotated[int, typer.Option("--count", "-n", help="Promoted scenarios per family.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="First seed.")] = 0,
+    out: OutOption = DEFAULT_OUT,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
+    renders: Annotated[bool, typer.Option("--renders/--no-renders", help="Render views and video.")] = True,
+    godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Export Godot scenes.")] = True,
+    params: Annotated[str | None, typer.Option("--params", help="JSON object of fixed parameters.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Generate COUNT verified scenarios per family into OUT (resumes an interrupted run)."""
+    from benchgen.families import family_names
+    from benchgen.pipeline import check_output_folder, generate as run_generate
+
+    names = family_names() if family == "all" else [family]
+    overrides = _parse_params(params)
+    check_output_folder(out)
+    store = _store(out, db)
+    with Progress(
+        TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[note]}"), TimeElapsedColumn(), console=console,
+    ) as progress:
+        bars = {n: progress.add_task(n, total=count, note="") for n in names}
+
+        def on_outcome(outcome: Any) -> None:
+            store.record_attempt(outcome)
+            if outcome.status != "rejected":
+                progress.advance(bars[outcome.family])
+            else:
+                reasons = ",".join(outcome.reasons)
+                progress.update(bars[outcome.family], note=f"rejected seed {outcome.seed}: {reasons}")
+
+        report = run_generate(
+            names, count=count, seed=seed, out=out, workers=workers, renders=renders, godot=godot,
+            overrides=overrides, on_outcome=on_outcome,
+        )
+    _print_generate_summary(report)
+    if not report.complete:
+        fail("some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1)
+
+
+def _print_generate_summary(report: Any) -> None:
+    table = Table(title=f"Scenarios in {report.out}")
+    for column in ("family", "promoted", "rejected", "attempts"):
+        table.add_column(column, justify="left" if column == "family" else "right")
+    for fam in report.families:
+        table.add_row(fam.family, str(fam.promoted), str(fam.rejected), str(fam.attempts))
+    console.print(table)
+    console.print(f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  store: {report.out}/benchgen.sqlite")
+
+
+@app.command()
+@reports_errors
+def verify(
+    folder: Annotated[Path, typer.Argument(help="A dataset folder or one scenario folder.")],
+    rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Check byte-identical rebuild.")] = True,
+    godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Also run every scenario in Godot.")] = False,
+) -> None:
+    """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
+    from benchgen.verify import find_scenarios, verify_folder
+
+    if not folder.exists():
+        fail(f"{folder} does not exist: pass a dataset folder made by `benchgen generate`")
+    folders = find_scenarios(folder)
+    if not folders:
+        fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
+    reports = []
+    with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+        task = bar.add_task("verify", total=len(folders))
+        for path in folders:
+            reports.append(verify_folder(path, rebuild=rebuild))
+            bar.advance(task)
+    if godot:
+        from benchgen.export.crosscheck import crosscheck
+
+        reports = crosscheck(folder, reports)
+    table = Table(title=f"Re-verification of {folder}")
+    table.add_column("scenario")
+    table.add_column("result")
+    table.add_column("failed checks")
+    for r in reports:
+        failed = "; ".join(f"{c.name}: {c.reason} {c.detail}" for c in r.checks if not c.passed)
+        table.add_row(r.scenario_id or r.folder, "[green]ok[/]" if r.ok else "[red]FAILED[/]", failed)
+    console.print(table)
+    bad = sum(not r.ok for r in reports)
+    console.print(f"{len(reports) - bad} passed, {bad} failed")
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def show(
+    scenario_id: Annotated[str, typer.Argument(help="A scenario id, or a scenario folder.")],
+    out: OutOption = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print scenario.json as it is.")] = False,
+) -> None:
+    """Show one scenario: parameters, zones, verification and files."""
+    from benchgen.spec import dump_spec, load_spec
+
+    folder = Path(scenario_id)
+    if not (folder / "scenario.json").is_file():
+        matches = sorted(out.glob(f"*/{scenario_id}/scenario.json"))
+        if not matches:
+            fail(f"no scenario {scenario_id!r} under {out}; list them with `ls {out}/*/`")
+        folder = matches[0].parent
+    spec = load_spec(folder)
+    if as_json:
+        typer.echo(dump_spec(spec), nl=False)
+        return
+    console.print(f"[bold]{spec.id}[/]  family {spec.family}, seed {spec.seed}\n{spec.task}")
+    console.print(f"folder: {folder}")
+    params = Table("parameter", "value", title="Parameters")
+    for key, value in sorted(spec.params.items()):
+        params.add_row(key, str(value))
+    console.print(params)
+    zones = Table("zone", "min (m)", "max (m)", title="Zones")
+    rows = [("workspace", spec.workspace), ("build", spec.build_zone), ("goal", spec.goal_zone)]
+    rows += [(f"forbid {i}", z) for i, z in enumerate(spec.forbid_zones)]
+    for name, box in rows:
+        zones.add_row(name, str(box.min), str(box.max))
+    console.print(zones)
+    if spec.verification:
+        checks = Table("check", "passed", "detail", title="Verification")
+        for c in spec.verification.checks:
+            checks.add_row(c.name, "yes" if c.passed else f"[red]no ({c.reason})[/]", c.detail)
+        console.print(checks)
+        for t in spec.verification.trials:
+            console.print(f"trial {t.action}: {t.outcome} ({t.reason or '-'}) at {t.sim_time_s} s, max speed {t.max_speed} m/s")
+    console.print(f"files: {', '.join(sorted(spec.files))}")
+
+
+@app.command()
+@reports_errors
+def stats(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
+    """Summarise acceptance per family and the top rejection reasons."""
+    if db is None and not (out / "benchgen.sqlite").is_file():
+        fail(f"no store in {out} (benchgen.sqlite): run `benchgen generate --out {out}` first")
+    rows = _store(out, db).stats()
+    table = Table("family", "attempts", "promoted", "rejected", "acceptance", "top rejection reasons",
+                  title="Acceptance per family")
+    for s in rows:
+        reasons = ", ".join(f"{r} ×{n}" for r, n in s.top_reasons) or "-"
+        table.add_row(s.family, str(s.attempts), str(s.promoted), str(s.rejected), f"{s.acceptance:.0%}", reasons)
+    console.print(table)

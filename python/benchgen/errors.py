@@ -1,0 +1,81 @@
+"""Exceptions raised by benchgen.
+
+Every error benchgen raises on purpose derives from :class:`BenchgenError`, so a
+caller can catch them all in one place; where a builtin meaning fits, the error
+also subclasses that builtin::
+
+    BenchgenError
+    ├── InvalidSpecError (ValueError)       a scenario.json / request that fails its schema
+    ├── UnknownFamilyError (KeyError)       a family name that is not registered
+    ├── GeometryError (ValueError)          build123d geometry that is not a valid solid
+    ├── ModelError (ValueError)             an MJCF model MuJoCo refuses
+    ├── RenderError (RuntimeError)          no OpenGL context, or a broken render
+    ├── OutputError (OSError)               an output folder that cannot be written
+    ├── StoreError (RuntimeError)           the metadata database refused a write
+    ├── GodotError (RuntimeError)           no Godot runtime, or Godot reported an error
+    ├── SandboxError (RuntimeError)         bubblewrap is missing or refused to start
+    └── AgentError (RuntimeError)           the LLM path failed (endpoint, protocol, limits)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgentError",
+    "BenchgenError",
+    "GeometryError",
+    "GodotError",
+    "InvalidSpecError",
+    "ModelError",
+    "OutputError",
+    "RenderError",
+    "SandboxError",
+    "StoreError",
+    "UnknownFamilyError",
+]
+
+
+class BenchgenError(Exception):
+    """Base class of every error benchgen raises on purpose."""
+
+
+class InvalidSpecError(BenchgenError, ValueError):
+    """A scenario spec, request or parameter set fails validation."""
+
+
+class UnknownFamilyError(BenchgenError, KeyError):
+    """A scenario family name that is not registered."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class GeometryError(BenchgenError, ValueError):
+    """build123d geometry that is not a valid closed solid."""
+
+
+class ModelError(BenchgenError, ValueError):
+    """An MJCF model that MuJoCo refuses to load or compile."""
+
+
+class RenderError(BenchgenError, RuntimeError):
+    """Rendering failed: no OpenGL context, or an unusable image."""
+
+
+class OutputError(BenchgenError, OSError):
+    """An output folder that does not exist, is not a folder, or is not writable."""
+
+
+class StoreError(BenchgenError, RuntimeError):
+    """The metadata store refused a read or a write."""
+
+
+class GodotError(BenchgenError, RuntimeError):
+    """No Godot 4 runtime could be started, or Godot reported a script error."""
+
+
+class SandboxError(BenchgenError, RuntimeError):
+    """The sandbox for agent-written code could not be set up."""
+
+
+class AgentError(BenchgenError, RuntimeError):
+    """The LLM agent path failed: endpoint, protocol or iteration limits."""

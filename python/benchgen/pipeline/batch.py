@@ -1,0 +1,246 @@
+"""Generate many scenarios: a pool of worker processes, resumable, with progress events.
+
+Each family gets ``count`` promoted scenarios. Seeds are tried in order from ``seed``;
+a rejected seed is recorded and the next one tried, up to ``count × attempts_factor``
+attempts per family. A scenario already on disk counts as promoted and is not rebuilt,
+so re-running an interrupted command resumes it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from benchgen.errors import InvalidSpecError, OutputError
+from benchgen.families import get_family
+from benchgen.pipeline.build import BuildOutcome, build_scenario
+
+__all__ = ["FamilyProgress", "GenerateReport", "check_output_folder", "generate"]
+
+EventCallback = Callable[[str, dict[str, Any]], None]
+MAX_SEED = 2**31 - 1
+
+
+class FamilyProgress(BaseModel):
+    """How far one family has come."""
+
+    family: str
+    wanted: int
+    promoted: int = 0
+    rejected: int = 0
+    attempts: int = 0
+    next_seed: int = 0
+
+
+class GenerateReport(BaseModel):
+    """The result of a batch: every outcome and the progress of each family."""
+
+    out: str
+    families: list[FamilyProgress]
+    outcomes: list[BuildOutcome] = Field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return all(f.promoted >= f.wanted for f in self.families)
+
+
+def check_output_folder(out: Path) -> None:
+    """Create ``out`` if needed and make sure files can be written there.
+
+    Raises:
+        OutputError: it is a file, or not writable.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder: choose a folder path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to the output folder {out} ({exc.strerror or exc}): "
+            "choose a folder you can write to"
+        ) from exc
+
+
+def _validate_request(families: Sequence[str], count: int, seed: int, workers: int) -> None:
+    if count < 1:
+        raise InvalidSpecError(f"count must be at least 1, got {count}")
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidSpecError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+    if workers < 1:
+        raise InvalidSpecError(f"workers must be at least 1, got {workers}")
+    for name in families:
+        get_family(name)
+
+
+def _worker_init() -> None:
+    """Import the heavy libraries once per worker, not once per scenario."""
+    import build123d  # noqa: F401
+    import mujoco  # noqa: F401
+
+
+def _build_in_worker(
+    family: str, seed: int, out: str, overrides: Mapping[str, Any] | None, renders: bool,
+    godot: bool, stages: Any,
+) -> BuildOutcome:
+    def on_stage(scenario_id: str, stage: str) -> None:
+        if stages is not None:
+            stages.put((family, scenario_id, stage))
+
+    return build_scenario(
+        get_family(family), seed, out_root=Path(out), overrides=overrides, renders=renders,
+        godot=godot, on_stage=on_stage,
+    )
+
+
+class _Batch:
+    """The scheduling state of one ``generate`` call."""
+
+    def __init__(self, families: Sequence[str], count: int, seed: int, attempts_factor: int):
+        self.progress = {f: FamilyProgress(family=f, wanted=count, next_seed=seed) for f in families}
+        self.limit = count * attempts_factor
+        self.in_flight: dict[str, int] = dict.fromkeys(families, 0)
+
+    def next_task(self) -> tuple[str, int] | None:
+        """Return the next (family, seed) worth trying, or None when nothing is left."""
+        for family, prog in self.progress.items():
+            needed = prog.wanted - prog.promoted - self.in_flight[family]
+            if needed > 0 and prog.attempts + self.in_flight[family] < self.limit and prog.next_seed <= MAX_SEED:
+                prog.next_seed += 1
+                self.in_flight[family] += 1
+                return family, prog.next_seed - 1
+        return None
+
+    def record(self, outcome: BuildOutcome) -> None:
+        prog = self.progress[outcome.family]
+        self.in_flight[outcome.family] -= 1
+        prog.attempts += 1
+        if outcome.status == "rejected":
+            prog.rejected += 1
+        else:
+            prog.promoted += 1
+
+
+def generate(
+    families: Sequence[str],
+    *,
+    count: int,
+    seed: int,
+    out: Path,
+    workers: int = 1,
+    renders: bool = False,
+    godot: bool = True,
+    overrides: Mapping[str, Any] | None = None,
+    attempts_factor: int = 3,
+    on_event: EventCallback | None = None,
+    on_outcome: Callable[[BuildOutcome], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> GenerateReport:
+    """Generate ``count`` promoted scenarios for each family into ``out``.
+
+    Args:
+        families: family names.
+        count: promoted scenarios wanted per family.
+        seed: the first seed tried; later attempts use the following seeds.
+        out: the dataset folder.
+        workers: worker processes (1 builds in this process).
+        renders: render views, contact sheet and video of each promoted scenario.
+        godot: export the Godot scene of each promoted scenario.
+        overrides: parameter values fixed for every scenario.
+        attempts_factor: give up on a family after ``count × attempts_factor`` attempts.
+        on_event: called with ``("stage", {...})`` and ``("outcome", {...})`` events.
+        on_outcome: called with each BuildOutcome as it arrives (the store records it).
+        cancel: set it to stop scheduling; running builds finish, nothing half-written stays.
+
+    Returns:
+        The report of every attempt.
+
+    Raises:
+        InvalidSpecError: bad count, seed, workers, or parameter overrides.
+        UnknownFamilyError: an unknown family name.
+        OutputError: ``out`` cannot be written.
+    """
+    _validate_request(families, count, seed, workers)
+    if overrides:
+        for name in families:
+            get_family(name).sample(seed, overrides)  # fail now, with the family's message
+    check_output_folder(out)
+    batch = _Batch(families, count, seed, attempts_factor)
+    report = GenerateReport(out=str(out), families=list(batch.progress.values()))
+
+    def emit(kind: str, payload: dict[str, Any]) -> None:
+        if on_event is not None:
+            on_event(kind, payload)
+
+    def finish(outcome: BuildOutcome) -> None:
+        batch.record(outcome)
+        report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+        emit("outcome", outcome.model_dump(mode="json"))
+
+    if workers == 1:
+        while not (cancel and cancel.is_set()) and (task := batch.next_task()):
+            family, s = task
+            finish(build_scenario(
+                get_family(family), s, out_root=out, overrides=overrides, renders=renders, godot=godot,
+                on_stage=lambda sid, stage, f=family: emit("stage", {"family": f, "scenario_id": sid, "stage": stage}),
+            ))
+        report.cancelled = bool(cancel and cancel.is_set())
+        return report
+    _run_pool(batch, workers, out, overrides, renders, godot, emit, finish, cancel, report)
+    return report
+
+
+def _run_pool(
+    batch: _Batch, workers: int, out: Path, overrides: Mapping[str, Any] | None, renders: bool,
+    godot: bool, emit: EventCallback, finish: Callable[[BuildOutcome], None],
+    cancel: threading.Event | None, report: GenerateReport,
+) -> None:
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
+    with context.Manager() as manager:
+        stages = manager.Queue()
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
+            running: set[Future[BuildOutcome]] = set()
+            try:
+                while True:
+                    while len(running) < workers * 2 and not (cancel and cancel.is_set()):
+                        task = batch.next_task()
+                        if task is None:
+                            break
+                        running.add(pool.submit(
+                            _build_in_worker, task[0], task[1], str(out), overrides, renders, godot, stages
+                        ))
+                    if not running:
+                        break
+                    done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                    _drain(stages, emit)
+                    for future in done:
+                        finish(future.result())
+            except BaseException:
+                for future in running:
+                    future.cancel()
+                raise
+            finally:
+                _drain(stages, emit)
+    report.cancelled = bool(cancel and cancel.is_set())
+
+
+def _drain(stages: Any, emit: EventCallback) -> None:
+    while True:
+        try:
+            family, scenario_id, stage = stages.get_nowait()
+        except (queue.Empty, EOFError, OSError):
+            return
+        emit("stage", {"family": family, "scenario_id": scenario_id, "stage": stage})

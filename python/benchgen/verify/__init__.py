@@ -1,0 +1,21 @@
+"""Verify stage: static validation, MuJoCo trials and the promotion gate."""
+
+from __future__ import annotations
+
+from benchgen.verify.folder import FolderReport, find_scenarios, verify_folder
+from benchgen.verify.gate import dynamic_checks, run_gate
+from benchgen.verify.simulate import TrialZones, run_trial, simulate, trial_model
+from benchgen.verify.validate import validate_layout
+
+__all__ = [
+    "FolderReport",
+    "find_scenarios",
+    "verify_folder",
+    "TrialZones",
+    "dynamic_checks",
+    "run_gate",
+    "run_trial",
+    "simulate",
+    "trial_model",
+    "validate_layout",
+]

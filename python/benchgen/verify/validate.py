@@ -1,0 +1,104 @@
+"""Static checks of a layout: valid solids, no intersections, in bounds, consistent zones."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from benchgen.cad.pieces import piece_aabb
+from benchgen.spec.models import Box, FailureReason, Piece, VerificationCheck
+
+if TYPE_CHECKING:
+    from benchgen.cad.geometry import Geometry
+    from benchgen.families.base import Layout
+
+__all__ = ["INTERSECTION_VOLUME_TOL", "validate_layout"]
+
+INTERSECTION_VOLUME_TOL = 1e-8  # m³ (10 mm³): touching faces are fine, overlap is not
+_BOUNDS_TOL = 1e-6
+
+
+def _union(boxes: list[Box]) -> Box:
+    lo = [min(b.min[i] for b in boxes) for i in range(3)]
+    hi = [max(b.max[i] for b in boxes) for i in range(3)]
+    return Box(min=lo, max=hi)
+
+
+def _part_boxes(layout: Layout) -> dict[str, Box]:
+    pieces: dict[str, list[Piece]] = {p.name: p.pieces for p in layout.static_parts}
+    pieces["moved_object"] = [layout.moved_object.piece]
+    for placed in layout.reference_solution.parts:
+        pieces[f"solution_{placed.name}"] = placed.pieces
+    return {name: _union([piece_aabb(p) for p in ps]) for name, ps in pieces.items()}
+
+
+def _check(name: str, problems: list[str], reason: FailureReason) -> VerificationCheck:
+    if problems:
+        return VerificationCheck(name=name, passed=False, reason=reason, detail="; ".join(problems))
+    return VerificationCheck(name=name, passed=True)
+
+
+def _geometry_check(geometry: Geometry) -> VerificationCheck:
+    problems = [f"{name}: {msg}" for name, msg in sorted(geometry.errors.items())]
+    return _check("geometry_valid", problems, FailureReason.INVALID_GEOMETRY)
+
+
+def _intersection_check(layout: Layout, geometry: Geometry) -> VerificationCheck:
+    boxes = _part_boxes(layout)
+    problems = []
+    for a, b in combinations(sorted(geometry.solids), 2):
+        if not boxes[a].overlaps(boxes[b]):
+            continue  # disjoint bounding boxes cannot share volume: skip the boolean
+        volume = (geometry.solids[a] & geometry.solids[b]).volume
+        if volume > INTERSECTION_VOLUME_TOL:
+            problems.append(f"{a} and {b} overlap by {volume * 1e6:.2f} cm³")
+    return _check("no_intersection", problems, FailureReason.INTERSECTION)
+
+
+def _bounds_check(layout: Layout) -> VerificationCheck:
+    ws = layout.workspace
+    problems = [
+        f"{name} reaches outside the workspace ({box.min} .. {box.max})"
+        for name, box in _part_boxes(layout).items()
+        if not ws.contains_box(box, tol=_BOUNDS_TOL)
+    ]
+    zones = {"goal_zone": layout.goal_zone, "build_zone": layout.build_zone}
+    zones |= {f"forbid_zone_{i}": z for i, z in enumerate(layout.forbid_zones)}
+    problems += [f"{n} is outside the workspace" for n, z in zones.items() if not ws.contains_box(z)]
+    for placed in layout.reference_solution.parts:
+        for piece in placed.pieces:
+            if not layout.build_zone.contains_box(piece_aabb(piece), tol=_BOUNDS_TOL):
+                problems.append(f"solution part {placed.name} is not inside the build zone")
+    return _check("in_bounds", problems, FailureReason.OUT_OF_BOUNDS)
+
+
+def _zones_check(layout: Layout) -> VerificationCheck:
+    problems = []
+    start = piece_aabb(layout.moved_object.piece)
+    for i, zone in enumerate(layout.forbid_zones):
+        if zone.overlaps(layout.goal_zone):
+            problems.append(f"forbid zone {i} overlaps the goal zone")
+        if zone.overlaps(start):
+            problems.append(f"the moved object starts inside forbid zone {i}")
+    if layout.goal_zone.overlaps(start):
+        problems.append("the moved object starts inside the goal zone")
+    return _check("zones_consistent", problems, FailureReason.ZONE_CONFLICT)
+
+
+def validate_layout(layout: Layout, geometry: Geometry) -> list[VerificationCheck]:
+    """Run the static checks of the promotion gate.
+
+    Args:
+        layout: the scenario layout (parts, zones, moved object, solution).
+        geometry: its build123d solids, from :func:`benchgen.cad.build_geometry`.
+
+    Returns:
+        One check each: ``geometry_valid``, ``no_intersection``, ``in_bounds``,
+        ``zones_consistent``.
+    """
+    return [
+        _geometry_check(geometry),
+        _intersection_check(layout, geometry),
+        _bounds_check(layout),
+        _zones_check(layout),
+    ]
