@@ -30,7 +30,9 @@ def _r(value: float) -> float:
     return round(float(value), 7) + 0.0
 
 
-def quat_from_euler(roll_deg: float = 0.0, pitch_deg: float = 0.0, yaw_deg: float = 0.0) -> list[float]:
+def quat_from_euler(
+    roll_deg: float = 0.0, pitch_deg: float = 0.0, yaw_deg: float = 0.0
+) -> list[float]:
     """Return ``[w, x, y, z]`` for a rotation about X, then Y, then Z (extrinsic)."""
     half = [math.radians(a) / 2 for a in (roll_deg, pitch_deg, yaw_deg)]
     cr, cp, cy = (math.cos(h) for h in half)

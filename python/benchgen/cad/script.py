@@ -35,14 +35,18 @@ def _family_source(family: Family) -> str:
     source = family.source_text
     if source is None:
         module = inspect.getmodule(type(family))
-        source = inspect.getsource(module) if module is not None else inspect.getsource(type(family))
+        source = (
+            inspect.getsource(module) if module is not None else inspect.getsource(type(family))
+        )
     return source.split(_FOOTER_MARK, 1)[0].rstrip() + "\n"
 
 
 def script_text(family: Family, *, scenario_id: str, seed: int, params: dict[str, Any]) -> str:
     """Return script.py: the family module's source and a footer pinning seed and params."""
     params_text = json.dumps(params, indent=4, sort_keys=True)
-    footer = _FOOTER.format(mark=_FOOTER_MARK, scenario_id=scenario_id, seed=seed, params=params_text)
+    footer = _FOOTER.format(
+        mark=_FOOTER_MARK, scenario_id=scenario_id, seed=seed, params=params_text
+    )
     return _family_source(family) + footer
 
 

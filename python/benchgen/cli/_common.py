@@ -37,7 +37,9 @@ def reports_errors(func: F) -> F:
         except BenchgenError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
-            err_console.print("[yellow]interrupted:[/] nothing half-written was left; re-run to resume")
+            err_console.print(
+                "[yellow]interrupted:[/] nothing half-written was left; re-run to resume"
+            )
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]

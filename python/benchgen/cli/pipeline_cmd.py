@@ -57,22 +57,31 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", "-s", help="First seed.")] = 0,
     out: OutOption = DEFAULT_OUT,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
-    renders: Annotated[bool, typer.Option("--renders/--no-renders", help="Render views and video.")] = True,
+    renders: Annotated[
+        bool, typer.Option("--renders/--no-renders", help="Render views and video.")
+    ] = True,
     godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Export Godot scenes.")] = True,
-    params: Annotated[str | None, typer.Option("--params", help="JSON object of fixed parameters.")] = None,
+    params: Annotated[
+        str | None, typer.Option("--params", help="JSON object of fixed parameters.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Generate COUNT verified scenarios per family into OUT (resumes an interrupted run)."""
     from benchgen.families import family_names
-    from benchgen.pipeline import check_output_folder, generate as run_generate
+    from benchgen.pipeline import check_output_folder
+    from benchgen.pipeline import generate as run_generate
 
     names = family_names() if family == "all" else [family]
     overrides = _parse_params(params)
     check_output_folder(out)
     store = _store(out, db)
     with Progress(
-        TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("[dim]{task.fields[note]}"), TimeElapsedColumn(), console=console,
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[note]}"),
+        TimeElapsedColumn(),
+        console=console,
     ) as progress:
         bars = {n: progress.add_task(n, total=count, note="") for n in names}
 
@@ -82,15 +91,26 @@ def generate(
                 progress.advance(bars[outcome.family])
             else:
                 reasons = ",".join(outcome.reasons)
-                progress.update(bars[outcome.family], note=f"rejected seed {outcome.seed}: {reasons}")
+                progress.update(
+                    bars[outcome.family], note=f"rejected seed {outcome.seed}: {reasons}"
+                )
 
         report = run_generate(
-            names, count=count, seed=seed, out=out, workers=workers, renders=renders, godot=godot,
-            overrides=overrides, on_outcome=on_outcome,
+            names,
+            count=count,
+            seed=seed,
+            out=out,
+            workers=workers,
+            renders=renders,
+            godot=godot,
+            overrides=overrides,
+            on_outcome=on_outcome,
         )
     _print_generate_summary(report)
     if not report.complete:
-        fail("some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1)
+        fail(
+            "some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1
+        )
 
 
 def _print_generate_summary(report: Any) -> None:
@@ -100,15 +120,22 @@ def _print_generate_summary(report: Any) -> None:
     for fam in report.families:
         table.add_row(fam.family, str(fam.promoted), str(fam.rejected), str(fam.attempts))
     console.print(table)
-    console.print(f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  store: {report.out}/benchgen.sqlite")
+    console.print(
+        f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  "
+        f"store: {report.out}/benchgen.sqlite"
+    )
 
 
 @app.command()
 @reports_errors
 def verify(
     folder: Annotated[Path, typer.Argument(help="A dataset folder or one scenario folder.")],
-    rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Check byte-identical rebuild.")] = True,
-    godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Also run every scenario in Godot.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild/--no-rebuild", help="Check byte-identical rebuild.")
+    ] = True,
+    godot: Annotated[
+        bool, typer.Option("--godot/--no-godot", help="Also run every scenario in Godot.")
+    ] = False,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
     from benchgen.verify import find_scenarios, verify_folder
@@ -119,7 +146,9 @@ def verify(
     if not folders:
         fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
     reports = []
-    with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as bar:
         task = bar.add_task("verify", total=len(folders))
         for path in folders:
             reports.append(verify_folder(path, rebuild=rebuild))
@@ -134,7 +163,9 @@ def verify(
     table.add_column("failed checks")
     for r in reports:
         failed = "; ".join(f"{c.name}: {c.reason} {c.detail}" for c in r.checks if not c.passed)
-        table.add_row(r.scenario_id or r.folder, "[green]ok[/]" if r.ok else "[red]FAILED[/]", failed)
+        table.add_row(
+            r.scenario_id or r.folder, "[green]ok[/]" if r.ok else "[red]FAILED[/]", failed
+        )
     console.print(table)
     bad = sum(not r.ok for r in reports)
     console.print(f"{len(reports) - bad} passed, {bad} failed")
@@ -180,7 +211,10 @@ def show(
             checks.add_row(c.name, "yes" if c.passed else f"[red]no ({c.reason})[/]", c.detail)
         console.print(checks)
         for t in spec.verification.trials:
-            console.print(f"trial {t.action}: {t.outcome} ({t.reason or '-'}) at {t.sim_time_s} s, max speed {t.max_speed} m/s")
+            console.print(
+                f"trial {t.action}: {t.outcome} ({t.reason or '-'}) at {t.sim_time_s} s, "
+                f"max speed {t.max_speed} m/s"
+            )
     console.print(f"files: {', '.join(sorted(spec.files))}")
 
 
@@ -191,9 +225,23 @@ def stats(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
     if db is None and not (out / "benchgen.sqlite").is_file():
         fail(f"no store in {out} (benchgen.sqlite): run `benchgen generate --out {out}` first")
     rows = _store(out, db).stats()
-    table = Table("family", "attempts", "promoted", "rejected", "acceptance", "top rejection reasons",
-                  title="Acceptance per family")
+    table = Table(
+        "family",
+        "attempts",
+        "promoted",
+        "rejected",
+        "acceptance",
+        "top rejection reasons",
+        title="Acceptance per family",
+    )
     for s in rows:
         reasons = ", ".join(f"{r} ×{n}" for r, n in s.top_reasons) or "-"
-        table.add_row(s.family, str(s.attempts), str(s.promoted), str(s.rejected), f"{s.acceptance:.0%}", reasons)
+        table.add_row(
+            s.family,
+            str(s.attempts),
+            str(s.promoted),
+            str(s.rejected),
+            f"{s.acceptance:.0%}",
+            reasons,
+        )
     console.print(table)

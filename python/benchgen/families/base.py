@@ -87,7 +87,9 @@ class Family:
         values: dict[str, Any] = {}
         for field_name, info in self.Params.model_fields.items():
             lo, hi = _bounds(info.metadata)
-            drawn = float(rng.uniform(lo, hi)) if lo is not None and hi is not None else info.default
+            drawn = (
+                float(rng.uniform(lo, hi)) if lo is not None and hi is not None else info.default
+            )
             values[field_name] = overrides.get(field_name, round(drawn, 4))
         try:
             return self.Params.model_validate(values)
@@ -117,9 +119,17 @@ class Family:
     # Helpers for layouts -------------------------------------------------------------
 
     @staticmethod
-    def part(name: str, pieces: list[Piece], *, friction: float = 0.8, rgba: Sequence[float] = (0.6, 0.6, 0.65, 1.0)) -> Part:
+    def part(
+        name: str,
+        pieces: list[Piece],
+        *,
+        friction: float = 0.8,
+        rgba: Sequence[float] = (0.6, 0.6, 0.65, 1.0),
+    ) -> Part:
         """Return a static part whose visual mesh goes to ``meshes/<name>.obj``."""
-        return Part(name=name, pieces=pieces, mesh=f"meshes/{name}.obj", friction=friction, rgba=list(rgba))
+        return Part(
+            name=name, pieces=pieces, mesh=f"meshes/{name}.obj", friction=friction, rgba=list(rgba)
+        )
 
     @staticmethod
     def moved(

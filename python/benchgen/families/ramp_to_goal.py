@@ -77,9 +77,7 @@ class RampToGoal(Family):
                 self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
                 self.part("track", [shelf, ramp], friction=p.friction, rgba=(0.7, 0.6, 0.45, 1)),
             ],
-            moved_object=self.moved(
-                "sphere", [r], start, mass=p.ball_mass, friction=p.friction
-            ),
+            moved_object=self.moved("sphere", [r], start, mass=p.ball_mass, friction=p.friction),
             reference_solution=ReferenceSolution(
                 kind="push",
                 push=Push(linear_velocity=[speed, 0.0, 0.0]),

@@ -96,9 +96,13 @@ def build_mjspec(spec: ScenarioSpec) -> mujoco.MjSpec:
             rgba=part.rgba,
         )
         for i, piece in enumerate(part.pieces):
-            _add_piece(mj.worldbody, f"{part.name}_c{i}", piece, friction=part.friction, rgba=part.rgba)
+            _add_piece(
+                mj.worldbody, f"{part.name}_c{i}", piece, friction=part.friction, rgba=part.rgba
+            )
     moved = spec.moved_object
-    body = mj.worldbody.add_body(name=moved.body, pos=moved.start_pose.pos, quat=moved.start_pose.quat)
+    body = mj.worldbody.add_body(
+        name=moved.body, pos=moved.start_pose.pos, quat=moved.start_pose.quat
+    )
     body.add_freejoint(name=f"{moved.body}_free")
     geom = _add_piece(
         body,

@@ -8,6 +8,7 @@ so re-running an interrupted command resumes it.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import queue
@@ -91,16 +92,26 @@ def _worker_init() -> None:
 
 
 def _build_in_worker(
-    family: str, seed: int, out: str, overrides: Mapping[str, Any] | None, renders: bool,
-    godot: bool, stages: Any,
+    family: str,
+    seed: int,
+    out: str,
+    overrides: Mapping[str, Any] | None,
+    renders: bool,
+    godot: bool,
+    stages: Any,
 ) -> BuildOutcome:
     def on_stage(scenario_id: str, stage: str) -> None:
         if stages is not None:
             stages.put((family, scenario_id, stage))
 
     return build_scenario(
-        get_family(family), seed, out_root=Path(out), overrides=overrides, renders=renders,
-        godot=godot, on_stage=on_stage,
+        get_family(family),
+        seed,
+        out_root=Path(out),
+        overrides=overrides,
+        renders=renders,
+        godot=godot,
+        on_stage=on_stage,
     )
 
 
@@ -108,7 +119,9 @@ class _Batch:
     """The scheduling state of one ``generate`` call."""
 
     def __init__(self, families: Sequence[str], count: int, seed: int, attempts_factor: int):
-        self.progress = {f: FamilyProgress(family=f, wanted=count, next_seed=seed) for f in families}
+        self.progress = {
+            f: FamilyProgress(family=f, wanted=count, next_seed=seed) for f in families
+        }
         self.limit = count * attempts_factor
         self.in_flight: dict[str, int] = dict.fromkeys(families, 0)
 
@@ -116,7 +129,11 @@ class _Batch:
         """Return the next (family, seed) worth trying, or None when nothing is left."""
         for family, prog in self.progress.items():
             needed = prog.wanted - prog.promoted - self.in_flight[family]
-            if needed > 0 and prog.attempts + self.in_flight[family] < self.limit and prog.next_seed <= MAX_SEED:
+            if (
+                needed > 0
+                and prog.attempts + self.in_flight[family] < self.limit
+                and prog.next_seed <= MAX_SEED
+            ):
                 prog.next_seed += 1
                 self.in_flight[family] += 1
                 return family, prog.next_seed - 1
@@ -193,10 +210,17 @@ def generate(
     if workers == 1:
         while not (cancel and cancel.is_set()) and (task := batch.next_task()):
             family, s = task
-            finish(build_scenario(
-                get_family(family), s, out_root=out, overrides=overrides, renders=renders, godot=godot,
-                on_stage=lambda sid, stage, f=family: emit("stage", {"family": f, "scenario_id": sid, "stage": stage}),
-            ))
+            finish(
+                build_scenario(
+                    get_family(family),
+                    s,
+                    out_root=out,
+                    overrides=overrides,
+                    renders=renders,
+                    godot=godot,
+                    on_stage=functools.partial(_emit_stage, emit, family),
+                )
+            )
         report.cancelled = bool(cancel and cancel.is_set())
         return report
     _run_pool(batch, workers, out, overrides, renders, godot, emit, finish, cancel, report)
@@ -204,9 +228,16 @@ def generate(
 
 
 def _run_pool(
-    batch: _Batch, workers: int, out: Path, overrides: Mapping[str, Any] | None, renders: bool,
-    godot: bool, emit: EventCallback, finish: Callable[[BuildOutcome], None],
-    cancel: threading.Event | None, report: GenerateReport,
+    batch: _Batch,
+    workers: int,
+    out: Path,
+    overrides: Mapping[str, Any] | None,
+    renders: bool,
+    godot: bool,
+    emit: EventCallback,
+    finish: Callable[[BuildOutcome], None],
+    cancel: threading.Event | None,
+    report: GenerateReport,
 ) -> None:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
     with context.Manager() as manager:
@@ -219,9 +250,18 @@ def _run_pool(
                         task = batch.next_task()
                         if task is None:
                             break
-                        running.add(pool.submit(
-                            _build_in_worker, task[0], task[1], str(out), overrides, renders, godot, stages
-                        ))
+                        running.add(
+                            pool.submit(
+                                _build_in_worker,
+                                task[0],
+                                task[1],
+                                str(out),
+                                overrides,
+                                renders,
+                                godot,
+                                stages,
+                            )
+                        )
                     if not running:
                         break
                     done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -237,10 +277,14 @@ def _run_pool(
     report.cancelled = bool(cancel and cancel.is_set())
 
 
+def _emit_stage(emit: EventCallback, family: str, scenario_id: str, stage: str) -> None:
+    emit("stage", {"family": family, "scenario_id": scenario_id, "stage": stage})
+
+
 def _drain(stages: Any, emit: EventCallback) -> None:
     while True:
         try:
             family, scenario_id, stage = stages.get_nowait()
         except (queue.Empty, EOFError, OSError):
             return
-        emit("stage", {"family": family, "scenario_id": scenario_id, "stage": stage})
+        _emit_stage(emit, family, scenario_id, stage)

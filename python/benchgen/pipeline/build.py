@@ -117,8 +117,14 @@ def write_scenario_files(
         except BenchgenError as exc:
             return Verification(
                 promoted=False,
-                checks=[VerificationCheck(name="model_loads", passed=False,
-                                          reason=FailureReason.MODEL_REJECTED, detail=str(exc))],
+                checks=[
+                    VerificationCheck(
+                        name="model_loads",
+                        passed=False,
+                        reason=FailureReason.MODEL_REJECTED,
+                        detail=str(exc),
+                    )
+                ],
             )
     with timer.stage("verify"):
         verification = run_gate(spec, layout, geometry, folder)

@@ -1,4 +1,4 @@
-"""Read and write scenario.json: canonical bytes, schema-checked with a message that says what to fix."""
+"""Read and write scenario.json: canonical bytes, schema-checked, errors that say what to fix."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ __all__ = [
     "VerificationCheck",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Vec3 = Annotated[list[float], Field(min_length=3, max_length=3)]
 Quat = Annotated[list[float], Field(min_length=4, max_length=4)]
@@ -98,20 +98,22 @@ class Box(_Model):
 
     def contains_point(self, p: list[float] | tuple[float, ...], margin: float = 0.0) -> bool:
         """Return whether ``p`` lies inside the box shrunk by ``margin``."""
-        return all(lo + margin <= v <= hi - margin for v, lo, hi in zip(p, self.min, self.max))
+        return all(
+            lo + margin <= v <= hi - margin for v, lo, hi in zip(p, self.min, self.max, strict=True)
+        )
 
     def contains_box(self, other: Box, tol: float = 1e-9) -> bool:
         """Return whether ``other`` lies entirely inside this box."""
         return all(
             lo - tol <= olo and ohi <= hi + tol
-            for lo, hi, olo, ohi in zip(self.min, self.max, other.min, other.max)
+            for lo, hi, olo, ohi in zip(self.min, self.max, other.min, other.max, strict=True)
         )
 
     def overlaps(self, other: Box) -> bool:
         """Return whether the two boxes share interior volume."""
         return all(
             olo < hi and lo < ohi
-            for lo, hi, olo, ohi in zip(self.min, self.max, other.min, other.max)
+            for lo, hi, olo, ohi in zip(self.min, self.max, other.min, other.max, strict=True)
         )
 
 

@@ -67,7 +67,9 @@ class Job(_Base):
     error: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
 
 
 class FamilyStats(BaseModel):
@@ -94,7 +96,9 @@ class Store:
             self._engine = create_engine(url, future=True)
             _Base.metadata.create_all(self._engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {url}: {exc.__class__.__name__}: {exc}") from exc
+            raise StoreError(
+                f"cannot open the store at {url}: {exc.__class__.__name__}: {exc}"
+            ) from exc
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self.url = url
 
@@ -154,7 +158,9 @@ class Store:
 
     def latest(self, scenario_id: str) -> Attempt | None:
         """Return the newest attempt of a scenario id."""
-        query = select(Attempt).where(Attempt.scenario_id == scenario_id).order_by(Attempt.id.desc())
+        query = (
+            select(Attempt).where(Attempt.scenario_id == scenario_id).order_by(Attempt.id.desc())
+        )
         with self.session() as s:
             return s.scalars(query.limit(1)).first()
 

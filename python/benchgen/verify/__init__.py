@@ -9,13 +9,13 @@ from benchgen.verify.validate import validate_layout
 
 __all__ = [
     "FolderReport",
-    "find_scenarios",
-    "verify_folder",
     "TrialZones",
     "dynamic_checks",
+    "find_scenarios",
     "run_gate",
     "run_trial",
     "simulate",
     "trial_model",
     "validate_layout",
+    "verify_folder",
 ]

@@ -33,7 +33,9 @@ def find_scenarios(root: Path) -> list[Path]:
     """Return every scenario folder under ``root`` (``root`` itself if it is one)."""
     if (root / "scenario.json").is_file():
         return [root]
-    return sorted(p.parent for p in root.glob("*/*/scenario.json") if not p.parent.name.startswith("."))
+    return sorted(
+        p.parent for p in root.glob("*/*/scenario.json") if not p.parent.name.startswith(".")
+    )
 
 
 def _hash_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
@@ -43,7 +45,9 @@ def _hash_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
     changed = sorted(k for k in set(actual) | set(spec.files) if actual.get(k) != spec.files.get(k))
     if changed:
         return VerificationCheck(
-            name="hashes", passed=False, reason=FailureReason.HASH_MISMATCH,
+            name="hashes",
+            passed=False,
+            reason=FailureReason.HASH_MISMATCH,
             detail=f"files differ from the sha256 in scenario.json: {', '.join(changed[:5])}",
         )
     return VerificationCheck(name="hashes", passed=True)
@@ -57,19 +61,28 @@ def _rebuild_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
     family = load_family_file(folder / "script.py")
     scratch = Path(tempfile.mkdtemp(prefix="benchgen-rebuild-"))
     try:
-        outcome = build_scenario(family, spec.seed, out_root=scratch, overrides=spec.params,
-                                 godot=(folder / "godot").is_dir())
+        outcome = build_scenario(
+            family,
+            spec.seed,
+            out_root=scratch,
+            overrides=spec.params,
+            godot=(folder / "godot").is_dir(),
+        )
         rebuilt = scenario_folder(scratch, family.name, outcome.scenario_id)
         if outcome.scenario_id != spec.id or outcome.status != "promoted":
             return VerificationCheck(
-                name="deterministic", passed=False, reason=FailureReason.NONDETERMINISTIC,
+                name="deterministic",
+                passed=False,
+                reason=FailureReason.NONDETERMINISTIC,
                 detail=f"the rebuild gave {outcome.scenario_id} ({outcome.status}), not {spec.id}",
             )
         same = (rebuilt / "scenario.json").read_bytes() == (folder / "scenario.json").read_bytes()
         if outcome.files != spec.files or not same:
             diff = sorted(k for k in outcome.files if outcome.files[k] != spec.files.get(k))
             return VerificationCheck(
-                name="deterministic", passed=False, reason=FailureReason.NONDETERMINISTIC,
+                name="deterministic",
+                passed=False,
+                reason=FailureReason.NONDETERMINISTIC,
                 detail=f"rebuilding gave different bytes: {', '.join(diff) or 'scenario.json'}",
             )
     finally:
@@ -89,8 +102,9 @@ def verify_folder(folder: Path, *, rebuild: bool = True) -> FolderReport:
     try:
         spec = load_spec(folder)
     except BenchgenError as exc:
-        check = VerificationCheck(name="spec_valid", passed=False,
-                                  reason=FailureReason.VALIDATION_FAILED, detail=str(exc))
+        check = VerificationCheck(
+            name="spec_valid", passed=False, reason=FailureReason.VALIDATION_FAILED, detail=str(exc)
+        )
         return FolderReport(folder=str(folder), ok=False, checks=[check])
     checks = [VerificationCheck(name="spec_valid", passed=True), _hash_check(spec, folder)]
     dynamic, _ = dynamic_checks(spec, folder)
@@ -99,7 +113,18 @@ def verify_folder(folder: Path, *, rebuild: bool = True) -> FolderReport:
         try:
             checks.append(_rebuild_check(spec, folder))
         except BenchgenError as exc:
-            checks.append(VerificationCheck(name="deterministic", passed=False,
-                                            reason=FailureReason.BUILD_ERROR, detail=str(exc)))
-    return FolderReport(folder=str(folder), scenario_id=spec.id, family=spec.family,
-                        ok=all(c.passed for c in checks), checks=checks)
+            checks.append(
+                VerificationCheck(
+                    name="deterministic",
+                    passed=False,
+                    reason=FailureReason.BUILD_ERROR,
+                    detail=str(exc),
+                )
+            )
+    return FolderReport(
+        folder=str(folder),
+        scenario_id=spec.id,
+        family=spec.family,
+        ok=all(c.passed for c in checks),
+        checks=checks,
+    )

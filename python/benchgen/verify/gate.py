@@ -24,7 +24,9 @@ __all__ = ["dynamic_checks", "run_gate"]
 
 def _stable(trial: TrialResult) -> VerificationCheck:
     if trial.reason in (FailureReason.PHYSICS_INSTABILITY, FailureReason.OUT_OF_BOUNDS):
-        return VerificationCheck(name="stable", passed=False, reason=trial.reason, detail=trial.detail)
+        return VerificationCheck(
+            name="stable", passed=False, reason=trial.reason, detail=trial.detail
+        )
     if not trial.settled:
         return VerificationCheck(
             name="stable",
@@ -58,7 +60,9 @@ def _solvable(trial: TrialResult) -> VerificationCheck:
     )
 
 
-def dynamic_checks(spec: ScenarioSpec, folder: Path) -> tuple[list[VerificationCheck], list[TrialResult]]:
+def dynamic_checks(
+    spec: ScenarioSpec, folder: Path
+) -> tuple[list[VerificationCheck], list[TrialResult]]:
     """Load the model and run both trials; return the checks and the trials."""
     try:
         null = simulate(spec, folder, action="null")
@@ -90,8 +94,14 @@ def run_gate(spec: ScenarioSpec, layout: Layout, geometry: Geometry, folder: Pat
         more, trials = dynamic_checks(spec, folder)
     else:
         skipped = FailureReason.VALIDATION_FAILED
-        more = [VerificationCheck(name="simulation", passed=False, reason=skipped,
-                                  detail="not simulated: the static checks failed")]
+        more = [
+            VerificationCheck(
+                name="simulation",
+                passed=False,
+                reason=skipped,
+                detail="not simulated: the static checks failed",
+            )
+        ]
         trials = []
     checks += more
     return Verification(promoted=all(c.passed for c in checks), checks=checks, trials=trials)

@@ -87,7 +87,9 @@ def trial_model(
 class _Checker:
     """Per-step checks on one trial, with every zone pre-packed into numpy arrays."""
 
-    def __init__(self, model: mujoco.MjModel, data: mujoco.MjData, zones: TrialZones, action: Action):
+    def __init__(
+        self, model: mujoco.MjModel, data: mujoco.MjData, zones: TrialZones, action: Action
+    ):
         self.model, self.data, self.action = model, data, action
         self.body = model.body(zones.moved_body).id
         start = model.body_geomadr[self.body]
@@ -101,7 +103,9 @@ class _Checker:
         self.forbid_hi = np.array([z.max for z in zones.forbid]).reshape(-1, 3)
         self.e0 = float(data.energy[0] + data.energy[1])
         free_mass = float(sum(model.body_mass[model.jnt_bodyid[j]] for j in joints))
-        self.energy_tol = ENERGY_TOL_ABS + ENERGY_TOL_REL * (float(data.energy[1]) + free_mass * 0.981)
+        self.energy_tol = ENERGY_TOL_ABS + ENERGY_TOL_REL * (
+            float(data.energy[1]) + free_mass * 0.981
+        )
         self.reached = self.touched = False
         self.max_speed = self.energy_growth = 0.0
         self.reason: FailureReason | None = None
@@ -135,21 +139,30 @@ class _Checker:
         speed = float(np.abs(data.qvel[self.lin]).max())
         # Written as "not <=" so that NaN, which compares false, fails too.
         if not qpos_max <= QPOS_LIMIT or not np.isfinite(data.qvel).all():
-            return self._fail(FailureReason.PHYSICS_INSTABILITY, "NaN, Inf or |qpos| > 1e4 in the state")
+            return self._fail(
+                FailureReason.PHYSICS_INSTABILITY, "NaN, Inf or |qpos| > 1e4 in the state"
+            )
         if any(data.warning[w].number for w in _BAD_WARNINGS):
             return self._fail(FailureReason.PHYSICS_INSTABILITY, "MuJoCo reset a diverged state")
         self.max_speed = max(self.max_speed, speed)
         if not speed <= MAX_SPEED:
             return self._fail(
-                FailureReason.PHYSICS_INSTABILITY, f"a body moved at {speed:.1f} m/s (limit {MAX_SPEED})"
+                FailureReason.PHYSICS_INSTABILITY,
+                f"a body moved at {speed:.1f} m/s (limit {MAX_SPEED})",
             )
-        self.energy_growth = max(self.energy_growth, float(data.energy[0] + data.energy[1]) - self.e0)
+        self.energy_growth = max(
+            self.energy_growth, float(data.energy[0] + data.energy[1]) - self.e0
+        )
         centre = data.xpos[self.body]
         if not (np.all(self.ws_lo <= centre) and np.all(centre <= self.ws_hi)):
             where = np.round(centre, 3).tolist()
-            return self._fail(FailureReason.OUT_OF_BOUNDS, f"the moved object left the workspace at {where}")
+            return self._fail(
+                FailureReason.OUT_OF_BOUNDS, f"the moved object left the workspace at {where}"
+            )
         lo, hi = self._aabb()
-        hits = np.flatnonzero(np.all(lo < self.forbid_hi, axis=1) & np.all(self.forbid_lo < hi, axis=1))
+        hits = np.flatnonzero(
+            np.all(lo < self.forbid_hi, axis=1) & np.all(self.forbid_lo < hi, axis=1)
+        )
         if len(hits):
             self.touched = True
             return self._fail(FailureReason.FORBID_ZONE_HIT, f"entered forbid zone {int(hits[0])}")
@@ -183,7 +196,7 @@ def run_trial(
         the figures behind it.
     """
     checker = _Checker(model, data, zones, action)
-    steps, total = 0, int(round(horizon_s / model.opt.timestep))
+    steps, total = 0, round(horizon_s / model.opt.timestep)
     while steps < total:
         mujoco.mj_step(model, data, nstep=CHECK_EVERY)
         steps += CHECK_EVERY
@@ -228,4 +241,6 @@ def simulate(spec: ScenarioSpec, folder: Path, *, action: Action) -> TrialResult
         ModelError: MuJoCo rejects model.xml.
     """
     model, data = trial_model(spec, folder, action)
-    return run_trial(model, data, TrialZones.from_spec(spec), action=action, horizon_s=spec.horizon_s)
+    return run_trial(
+        model, data, TrialZones.from_spec(spec), action=action, horizon_s=spec.horizon_s
+    )

@@ -49,7 +49,8 @@ def _intersection_check(layout: Layout, geometry: Geometry) -> VerificationCheck
     for a, b in combinations(sorted(geometry.solids), 2):
         if not boxes[a].overlaps(boxes[b]):
             continue  # disjoint bounding boxes cannot share volume: skip the boolean
-        volume = (geometry.solids[a] & geometry.solids[b]).volume
+        common = geometry.solids[a] & geometry.solids[b]
+        volume = common.volume if common is not None else 0.0
         if volume > INTERSECTION_VOLUME_TOL:
             problems.append(f"{a} and {b} overlap by {volume * 1e6:.2f} cm³")
     return _check("no_intersection", problems, FailureReason.INTERSECTION)
@@ -64,7 +65,9 @@ def _bounds_check(layout: Layout) -> VerificationCheck:
     ]
     zones = {"goal_zone": layout.goal_zone, "build_zone": layout.build_zone}
     zones |= {f"forbid_zone_{i}": z for i, z in enumerate(layout.forbid_zones)}
-    problems += [f"{n} is outside the workspace" for n, z in zones.items() if not ws.contains_box(z)]
+    problems += [
+        f"{n} is outside the workspace" for n, z in zones.items() if not ws.contains_box(z)
+    ]
     for placed in layout.reference_solution.parts:
         for piece in placed.pieces:
             if not layout.build_zone.contains_box(piece_aabb(piece), tol=_BOUNDS_TOL):

@@ -1,0 +1,29 @@
+# benchgen: `make demo` runs the main job end to end, `make test` runs every test.
+# Both set up a fresh machine first (scripts/setup.sh: apt packages, .venv, Godot web runtime).
+.PHONY: setup demo test lint bench clean
+
+VENV := .venv/bin
+DEMO := out/demo
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	$(VENV)/benchgen generate --family all --count 2 --seed 7 --out $(DEMO) --workers 2
+	$(VENV)/benchgen verify $(DEMO)
+	$(VENV)/benchgen stats --out $(DEMO)
+	@echo "Results: scenario folders in $(DEMO)/<family>/<id>/ (contact sheets in renders/), store $(DEMO)/benchgen.sqlite"
+
+test: setup lint
+	$(VENV)/pytest -q
+
+lint: setup
+	$(VENV)/ruff check python tests benchmarks
+	$(VENV)/ruff format --check python tests benchmarks
+	$(VENV)/mypy
+
+bench: setup
+	$(VENV)/python benchmarks/bench_pipeline.py --per-family 10 --workers 2
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Shared fixtures: a small generated dataset reused by many tests (built once per session)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MUJOCO_GL", "egl")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def ramp_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three promoted ramp_to_goal scenarios (seed 7), no renders."""
+    from benchgen.families import get_family
+    from benchgen.pipeline import build_scenario
+
+    out = tmp_path_factory.mktemp("ramp")
+    family = get_family("ramp_to_goal")
+    for seed in (7, 8, 9):
+        outcome = build_scenario(family, seed, out_root=out, godot=False)
+        assert outcome.status == "promoted", outcome.detail
+    return out

@@ -1,0 +1,136 @@
+"""The CLI as a user runs it: real subprocesses, exit codes and one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHGEN = [sys.executable, "-m", "benchgen.cli"]
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [*BENCHGEN, *args], capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+
+
+def test_families_lists_one_name_per_line() -> None:
+    result = run("families")
+    assert result.returncode == 0, result.stderr
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert "ramp_to_goal" in names and len(names) == len(set(names))
+    assert all(len(line.split(maxsplit=1)) == 2 for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--family", "nope"], "'nope' is not a scenario family; available:", id="unknown-family"
+        ),
+        pytest.param(
+            ["--family", "ramp_to_goal", "--count", "0"],
+            "count must be at least 1, got 0",
+            id="count-0",
+        ),
+        pytest.param(
+            ["--family", "ramp_to_goal", "--seed", "-3"],
+            "seed must be between 0 and",
+            id="bad-seed",
+        ),
+        pytest.param(
+            ["--family", "ramp_to_goal", "--params", "[1]"],
+            "--params must be a JSON object",
+            id="bad-params",
+        ),
+        pytest.param(
+            ["--family", "ramp_to_goal", "--params", '{"ball_radius": 9}'],
+            "ball_radius",
+            id="param-range",
+        ),
+    ],
+)
+def test_generate_bad_input_is_one_clear_error(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = run("generate", *args, "--out", str(tmp_path / "o"), "--no-renders", "--no-godot")
+    assert result.returncode != 0
+    assert message in " ".join(result.stderr.split()), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_output_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("generate", "--family", "ramp_to_goal", "--out", str(blocker), "--no-renders")
+    assert result.returncode != 0
+    assert "is a file, not a folder" in result.stderr
+
+
+def test_verify_reports_a_corrupted_scenario(ramp_dataset: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(ramp_dataset, copy)
+    folders = sorted(copy.glob("ramp_to_goal/*/"))
+    (folders[0] / "scenario.json").write_text("{broken")
+    model = folders[1] / "model.xml"
+    model.write_text(model.read_text().replace("<worldbody>", "<worldbody><bogus/>"))
+    result = run("verify", str(copy), "--no-rebuild")
+    assert result.returncode == 1
+    out = " ".join(result.stdout.split())
+    assert "not valid JSON" in out
+    assert "HASH_MISMATCH" in out or "MODEL_REJECTED" in out
+    assert "1 passed, 2 failed" in out
+
+
+def test_verify_passes_on_a_good_dataset(ramp_dataset: Path) -> None:
+    result = run("verify", str(ramp_dataset))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed, 0 failed" in result.stdout
+
+
+def test_verify_missing_folder() -> None:
+    result = run("verify", "/nonexistent/benchgen")
+    assert result.returncode != 0 and "does not exist" in result.stderr
+
+
+def test_show_prints_the_scenario(ramp_dataset: Path) -> None:
+    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    result = run("show", folder.name, "--out", str(ramp_dataset), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == folder.name
+    missing = run("show", "ramp_to_goal-999999-abcdef", "--out", str(ramp_dataset))
+    assert missing.returncode != 0 and "no scenario" in missing.stderr
+
+
+def test_generate_resumes_and_records_stats(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    args = [
+        "generate",
+        "--family",
+        "ramp_to_goal",
+        "--count",
+        "2",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--no-renders",
+        "--no-godot",
+    ]
+    first = run(*args)
+    assert first.returncode == 0, first.stderr
+    folders = sorted(p.name for p in (out / "ramp_to_goal").iterdir())
+    assert len(folders) == 2
+    again = run(*args)
+    assert again.returncode == 0
+    assert sorted(p.name for p in (out / "ramp_to_goal").iterdir()) == folders
+    stats = run("stats", "--out", str(out))
+    assert stats.returncode == 0 and "ramp_to_goal" in stats.stdout and "100%" in stats.stdout

@@ -1,0 +1,78 @@
+"""Every registered family: promotes its seeds, randomizes enough, names its parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchgen.errors import InvalidSpecError, UnknownFamilyError
+from benchgen.families import family_names, get_family
+from benchgen.pipeline import build_scenario
+
+FAMILIES = family_names()
+
+
+def test_at_least_six_families() -> None:
+    assert len(FAMILIES) >= 6, FAMILIES
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_family_promotes_several_seeds(name: str, tmp_path: Path) -> None:
+    """The same holds across the randomization range: several seeds per family."""
+    family = get_family(name)
+    for seed in (0, 7, 8, 9, 123):
+        outcome = build_scenario(family, seed, out_root=tmp_path, godot=False)
+        assert outcome.status == "promoted", f"{name} seed {seed}: {outcome.detail}"
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_family_randomizes_by_at_least_40_percent(name: str) -> None:
+    family = get_family(name)
+    ranged = 0
+    for field, info in family.Params.model_fields.items():
+        lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        if lo is None or hi is None or not isinstance(info.default, float):
+            continue
+        ranged += 1
+        samples = [getattr(family.sample(seed), field) for seed in range(40)]
+        assert min(samples) >= lo and max(samples) <= hi
+        if hi - lo >= 0.79 * info.default:  # a ±40 % field must be explored across its range
+            assert max(samples) - min(samples) > 0.5 * (hi - lo), field
+    wide = [
+        f
+        for f, i in family.Params.model_fields.items()
+        if any(getattr(m, "le", 0) >= 1.399 * i.default for m in i.metadata)
+    ]
+    assert ranged >= 4 and len(wide) >= 3, f"{name}: only {wide} vary by ±40 %"
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_family_has_description_and_schema(name: str) -> None:
+    family = get_family(name)
+    assert family.description.strip()
+    schema = family.params_schema()
+    assert schema["type"] == "object" and schema["properties"]
+
+
+def test_unknown_family_lists_the_available_ones() -> None:
+    with pytest.raises(UnknownFamilyError, match=r"available: .*ramp_to_goal"):
+        get_family("../../etc/passwd")
+
+
+def test_override_out_of_range_is_rejected() -> None:
+    with pytest.raises(InvalidSpecError, match="ball_radius"):
+        get_family("ramp_to_goal").sample(1, {"ball_radius": 5.0})
+
+
+def test_override_unknown_parameter_is_rejected() -> None:
+    with pytest.raises(InvalidSpecError, match="no parameter 'colour'"):
+        get_family("ramp_to_goal").sample(1, {"colour": 1})
+
+
+def test_overrides_fix_values_and_change_the_id() -> None:
+    family = get_family("ramp_to_goal")
+    plain, fixed = family.sample(3), family.sample(3, {"ball_radius": 0.05})
+    assert fixed.ball_radius == 0.05
+    assert family.scenario_id(3, plain) != family.scenario_id(3, fixed)

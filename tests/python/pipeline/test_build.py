@@ -1,0 +1,114 @@
+"""Building scenario folders: atomic, resumable, deterministic, standalone script.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import mujoco
+import numpy as np
+import pytest
+
+from benchgen.families import get_family
+from benchgen.pipeline import build_scenario, file_hashes
+from benchgen.spec import load_spec
+
+DETERMINISTIC = ("scenario.json", "model.xml", "script.py")
+
+
+def test_folder_layout(ramp_dataset: Path) -> None:
+    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    spec = load_spec(folder)
+    assert {"scenario.json", "model.xml", "script.py", "meshes"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert set(spec.files) == set(file_hashes(folder))
+    assert all(len(h) == 64 for h in spec.files.values())
+    assert spec.verification is not None and spec.verification.promoted
+
+
+def test_same_family_params_seed_give_identical_bytes(ramp_dataset: Path, tmp_path: Path) -> None:
+    """Determinism: a second build into another folder is byte-identical (renders excluded)."""
+    family = get_family("ramp_to_goal")
+    outcome = build_scenario(family, 8, out_root=tmp_path, godot=False)
+    first = next(ramp_dataset.glob(f"ramp_to_goal/{outcome.scenario_id}"))
+    second = Path(outcome.folder)
+    for name in DETERMINISTIC:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert file_hashes(first) == file_hashes(second)
+
+
+def test_rebuild_in_a_fresh_process_is_identical(ramp_dataset: Path, tmp_path: Path) -> None:
+    """The standalone script.py rebuilds the same scenario (python script.py --seed N --out DIR)."""
+    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    spec = load_spec(folder)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(folder / "script.py"),
+            "--seed",
+            str(spec.seed),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "promoted" in run.stdout
+    rebuilt = tmp_path / "ramp_to_goal" / spec.id
+    for name in DETERMINISTIC:
+        assert (rebuilt / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_promoted_model_is_stable_in_plain_mujoco(ramp_dataset: Path) -> None:
+    """Any promoted model.xml, stepped 5 s with no action in plain MuJoCo, stays put."""
+    for folder in ramp_dataset.glob("*/*/"):
+        spec = load_spec(folder)
+        model = mujoco.MjModel.from_xml_path(str(folder / "model.xml"))
+        data = mujoco.MjData(model)
+        mujoco.mj_step(model, data, nstep=int(5 / model.opt.timestep))
+        assert np.all(np.isfinite(data.qpos)) and np.all(np.isfinite(data.qvel))
+        assert np.abs(data.qvel).max() < 0.05
+        centre = data.body(spec.moved_object.body).xpos
+        assert not spec.goal_zone.contains_point(centre.tolist())
+
+
+def test_existing_scenario_is_skipped(ramp_dataset: Path) -> None:
+    outcome = build_scenario(get_family("ramp_to_goal"), 7, out_root=ramp_dataset, godot=False)
+    assert outcome.status == "skipped"
+
+
+def test_crash_mid_build_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash after some files were written leaves nothing under the final name."""
+    import benchgen.pipeline.build as build
+
+    def explode(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "file_hashes", explode)
+    with pytest.raises(KeyboardInterrupt):
+        build_scenario(get_family("ramp_to_goal"), 7, out_root=tmp_path, godot=False)
+    assert list((tmp_path / "ramp_to_goal").iterdir()) == []
+
+
+def test_rejected_scenario_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A family whose reference solution fails is rejected with UNSOLVED and leaves nothing."""
+    family = get_family("ramp_to_goal")
+    original = family.layout
+
+    def no_push(params):
+        layout = original(params)
+        layout.reference_solution.push.linear_velocity = [-0.01, 0.0, 0.0]
+        return layout
+
+    monkeypatch.setattr(family, "layout", no_push)
+    outcome = build_scenario(family, 7, out_root=tmp_path, godot=False)
+    assert outcome.status == "rejected"
+    assert "UNSOLVED" in outcome.reasons
+    assert list((tmp_path / "ramp_to_goal").iterdir()) == []
