@@ -1,0 +1,106 @@
+"""``benchgen godot run`` and ``benchgen godot test``: run the Godot side.
+
+A native Godot 4 is used when one is found (``BENCHGEN_GODOT`` or ``godot`` on PATH),
+else the official web template in headless Chromium. Imports of Playwright happen inside
+the commands so ``benchgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchgen.cli.app import app
+
+__all__ = ["godot_app"]
+
+godot_app = typer.Typer(
+    help="Run benchmark scenarios and GDScript tests in Godot 4.", no_args_is_help=True
+)
+app.add_typer(godot_app, name="godot")
+
+_AGENTS = ("null", "random", "oracle")
+
+
+@godot_app.command("run")
+def run(
+    scenarios: Annotated[
+        str | None, typer.Option(help="Glob over res:// scene paths, e.g. 'scenarios/ramp/*'.")
+    ] = None,
+    iterations: Annotated[int | None, typer.Option(min=1, help="Iterations per scenario.")] = None,
+    agent: Annotated[str, typer.Option(help="null | random | oracle.")] = "null",
+    timeout: Annotated[
+        float | None, typer.Option(min=0.01, help="Simulated seconds per iteration.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the results JSON here.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random agent.")] = 0,
+    screenshot: Annotated[
+        Path | None, typer.Option(help="Save a PNG of the first scene (web runtime).")
+    ] = None,
+    runtime: Annotated[str, typer.Option(help="auto | native | web.")] = "auto",
+    project: Annotated[Path | None, typer.Option(help="The Godot project folder.")] = None,
+    wall_timeout: Annotated[
+        float, typer.Option(min=1.0, help="Real seconds before the whole run is abandoned.")
+    ] = 3600.0,
+) -> None:
+    """Run scenarios with an agent in one Godot start and print the results table."""
+    if agent not in _AGENTS:
+        raise typer.BadParameter(f"{agent!r} is not an agent; use one of {', '.join(_AGENTS)}.")
+    args = [f"--agent={agent}", f"--seed={seed}"]
+    if scenarios:
+        args.append(f"--scenarios={scenarios}")
+    if iterations:
+        args.append(f"--iterations={iterations}")
+    if timeout:
+        args.append(f"--timeout={timeout}")
+    if out:
+        args.append(f"--out={out.resolve()}")
+    if screenshot:
+        args.append("--screenshot")
+    _run(args, runtime=runtime, project=project, screenshot=screenshot, timeout_s=wall_timeout)
+
+
+@godot_app.command("test")
+def test(
+    runtime: Annotated[str, typer.Option(help="auto | native | web.")] = "auto",
+    project: Annotated[Path | None, typer.Option(help="The Godot project folder.")] = None,
+) -> None:
+    """Run the GDScript tests (tests/godot/test_*.gd) in a real Godot 4."""
+    _run(["--tests"], runtime=runtime, project=project, screenshot=None, timeout_s=300.0)
+
+
+def _run(
+    args: list[str],
+    *,
+    runtime: str,
+    project: Path | None,
+    screenshot: Path | None,
+    timeout_s: float,
+) -> None:
+    from benchgen.errors import GodotError
+    from benchgen.export.runtime import run_godot
+
+    try:
+        run = run_godot(
+            args, project_dir=project, runtime=runtime, screenshot=screenshot, timeout_s=timeout_s
+        )
+    except GodotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"godot ({run.runtime}) exited {run.exit_code} after {run.seconds:.1f} s", err=True)
+
+
+@godot_app.command("setup")
+def setup() -> None:
+    """Fetch and verify the Godot web template (used when no native Godot 4 is found)."""
+    from benchgen.errors import GodotError
+    from benchgen.export.runtime import ensure_web_template
+
+    try:
+        folder = ensure_web_template()
+    except GodotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"Godot web template verified in {folder}")

@@ -1,0 +1,164 @@
+"""The Godot side in a real Godot 4 (native when found, else the web template).
+
+Godot starts once for the whole session (each start costs 5-7 s): it runs the GDScript
+tests in tests/godot/test_*.gd, then the hand-written fixture with the oracle agent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchgen.errors import GodotError
+from benchgen.export._pack import class_cache_text, collect_files, scenario_glob, write_pack
+from benchgen.export.runtime import GodotRun, default_project_dir, run_godot
+
+pytestmark = pytest.mark.godot
+
+REPO = default_project_dir()
+FIXTURE = "res://tests/godot/fixtures/ball_to_goal.tscn"
+_TEST_LINE = re.compile(r"^BENCHGEN_TEST (PASS|FAIL) (\S+::\w+):? ?(.*)$")
+
+
+@pytest.fixture(scope="session")
+def godot_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[GodotRun, Path]:
+    """Start Godot once: the GDScript tests, then the fixture with the oracle agent."""
+    out = tmp_path_factory.mktemp("godot") / "results.json"
+    args = [
+        "--tests",
+        "--scenarios=tests/godot/fixtures/*.tscn",
+        "--agent=oracle",
+        "--iterations=3",
+        f"--out={out}",
+    ]
+    run = run_godot(args, project_dir=REPO, on_line=None, timeout_s=300, check=False)
+    return run, out
+
+
+def _gdscript_tests(run: GodotRun) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for line in run.lines:
+        match = _TEST_LINE.match(line)
+        if match:
+            found[match.group(2)] = (match.group(1), match.group(3).strip())
+    return found
+
+
+def _gd_test_names() -> list[str]:
+    """Read the test names from the GDScript files, so each is its own pytest case."""
+    names = []
+    for path in sorted((REPO / "tests" / "godot").glob("test_*.gd")):
+        if path.name in ("test_runner.gd", "test_case.gd"):
+            continue
+        for func in re.findall(r"^func (test_\w+)\(", path.read_text(encoding="utf-8"), re.M):
+            names.append(f"{path.name}::{func}")
+    return names
+
+
+def test_godot_run_exits_cleanly(godot_session: tuple[GodotRun, Path]) -> None:
+    run, _ = godot_session
+    errors = [line for line in run.lines if "SCRIPT ERROR" in line or "Parse Error" in line]
+    assert errors == []
+    assert run.exit_code == 0, "\n".join(run.lines[-30:])
+
+
+@pytest.mark.parametrize("name", _gd_test_names())
+def test_gdscript(godot_session: tuple[GodotRun, Path], name: str) -> None:
+    results = _gdscript_tests(godot_session[0])
+    assert name in results, f"{name} did not run; last lines: {godot_session[0].lines[-5:]}"
+    status, detail = results[name]
+    assert status == "PASS", detail
+
+
+def test_gdscript_summary_counts_every_test(godot_session: tuple[GodotRun, Path]) -> None:
+    summary = [line for line in godot_session[0].lines if line.startswith("BENCHGEN_TESTS ")]
+    assert summary == [f"BENCHGEN_TESTS passed={len(_gd_test_names())} failed=0"]
+
+
+def test_oracle_run_writes_results(godot_session: tuple[GodotRun, Path]) -> None:
+    run, out = godot_session
+    written: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert written == run.results
+    assert set(written) == {"godot_version", "physics_engine", "agent", "scenarios"}
+    assert written["physics_engine"] == "Jolt Physics"
+    assert written["godot_version"].startswith("4.")
+    assert written["agent"] == "oracle"
+    (scenario,) = written["scenarios"]
+    assert scenario["scene"] == FIXTURE
+    assert (scenario["successes"], scenario["failures"], scenario["errors"]) == (3, 0, 0)
+    for record in scenario["iterations"]:
+        assert set(record) == {"outcome", "reason", "time_s"}
+        assert record["outcome"] == "success" and record["reason"] is None
+        assert 0.3 < record["time_s"] < 2.0
+    assert len({r["time_s"] for r in scenario["iterations"]}) == 1, "iterations differ"
+
+
+def test_results_table_is_printed(godot_session: tuple[GodotRun, Path]) -> None:
+    table = [line for line in godot_session[0].lines if line.startswith(FIXTURE)]
+    assert len(table) == 1 and table[0].split()[1:4] == ["3", "0", "0"]
+
+
+# Packing for the web runtime (no Godot start needed).
+
+
+def test_pack_holds_what_the_run_needs(tmp_path: Path) -> None:
+    args = ["--scenarios=tests/godot/fixtures/*.tscn"]
+    files = write_pack(REPO, args, tmp_path / "game.zip")
+    names = set(zipfile.ZipFile(tmp_path / "game.zip").namelist())
+    assert {
+        "project.godot",
+        "benchmarking/benchmarker.tscn",
+        "prefabs/goal_zone.tscn",
+        "addons/benchgen/runtime/scenario_manager.gd",
+        "tests/godot/fixtures/ball_to_goal.tscn",
+        ".godot/global_script_class_cache.cfg",
+    } <= names
+    assert "tests/godot/test_runner.gd" not in names  # only with --tests
+    assert not any(n.startswith(("python/", ".venv/", ".cache/")) for n in names)
+    assert len(files) == len(names) - 1
+
+
+def test_class_cache_lists_every_class_name() -> None:
+    files = collect_files(REPO, ["--tests"])
+    text = class_cache_text(REPO, files)
+    for name in (
+        "BenchgenScenarioManager",
+        "BenchgenGoalZone",
+        "BenchgenForbidZone",
+        "BenchgenBuildZone",
+        "BenchgenReferenceSolution",
+        "BenchgenScenarioSwitcher",
+        "BenchgenBenchmarkRunner",
+        "BenchgenRunArgs",
+        "BenchgenAgentPolicy",
+    ):
+        assert f'"class": &"{name}"' in text
+    assert '"base": &"Area3D",\n"class": &"BenchgenGoalZone"' in text
+
+
+def test_main_scene_can_be_overridden(tmp_path: Path) -> None:
+    write_pack(REPO, [], tmp_path / "game.zip", main_scene="res://other.tscn")
+    text = zipfile.ZipFile(tmp_path / "game.zip").read("project.godot").decode()
+    assert 'run/main_scene="res://other.tscn"' in text
+
+
+@pytest.mark.parametrize(
+    ("args", "want"),
+    [
+        pytest.param(["--scenarios=scenarios/*"], "res://scenarios/*", id="relative"),
+        pytest.param(["--scenarios=res://a/*.tscn"], "res://a/*.tscn", id="res"),
+        pytest.param(["--agent=null"], None, id="absent"),
+    ],
+)
+def test_scenario_glob(args: list[str], want: str | None) -> None:
+    assert scenario_glob(args) == want
+
+
+def test_missing_project_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(GodotError, match=r"no project\.godot"):
+        run_godot([], project_dir=tmp_path, runtime="web", on_line=None)
