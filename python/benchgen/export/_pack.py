@@ -22,6 +22,9 @@ _ALWAYS = ("addons", "prefabs", "benchmarking")
 _SKIP_DIRS = {".godot", ".git", ".venv", ".cache", "__pycache__", "node_modules"}
 _TEXT_SUFFIXES = {".tscn", ".tres", ".gd", ".godot", ".cfg"}
 _RES_REF = re.compile(r"res://[^\"'\s)]+")
+# Exported scenario scenes name their own .tres files by a path relative to the scene,
+# which Godot 4 resolves against the folder of the file that names it.
+_RELATIVE_EXT = re.compile(r'\[ext_resource [^\]]*path="(?!res://|uid://)([^"]+)"')
 # In scripts only what is loaded for sure: a constant such as the test harness path must
 # not pull the tests into every pack.
 _GD_REF = re.compile(r"(?:preload\(|extends\s)\s*\"(res://[^\"]+)\"")
@@ -58,6 +61,8 @@ def _references(path: Path) -> Iterator[str]:
         return
     text = path.read_text(encoding="utf-8", errors="replace")
     yield from (_GD_REF if path.suffix == ".gd" else _RES_REF).findall(text)
+    if path.suffix in (".tscn", ".tres"):
+        yield from (str(path.parent / rel) for rel in _RELATIVE_EXT.findall(text))
 
 
 def collect_files(project_dir: Path, args: list[str]) -> list[Path]:
@@ -83,7 +88,7 @@ def collect_files(project_dir: Path, args: list[str]) -> list[Path]:
     todo = list(wanted)
     while todo:
         for ref in _references(todo.pop()):
-            target = root / ref.removeprefix("res://")
+            target = (root / ref.removeprefix("res://")).resolve()
             if target.is_file() and target not in wanted:
                 wanted.add(target)
                 todo.append(target)
