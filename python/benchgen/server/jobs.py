@@ -1,0 +1,340 @@
+"""Jobs the server runs in the background: state in the store, work in other processes.
+
+A generation job runs ``benchgen.pipeline.generate`` in a child process (spawned, so the
+server never imports build123d and a crash in OCP or MuJoCo only fails the job); a
+thread of the server reads the child's events and writes the job's state to the store,
+so finished jobs survive a restart. One job runs at a time; the others wait ``queued``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from benchgen.store import Job, Store
+
+__all__ = [
+    "ACTIVE_STATES",
+    "EventSink",
+    "GenerateRunner",
+    "JobManager",
+    "LiveJob",
+    "run_generate_in_child",
+]
+
+ACTIVE_STATES = ("queued", "running")
+RESTARTED = "server restarted"
+
+
+class EventSink(Protocol):
+    """Receives ``(kind, payload)`` events of a running job."""
+
+    def __call__(self, kind: str, payload: dict[str, Any]) -> None: ...
+
+
+#: Runs one generation request; returns a summary dict (raises on failure).
+GenerateRunner = Callable[[dict[str, Any], Path, int, EventSink, threading.Event], dict[str, Any]]
+
+
+def _child_main(request: dict[str, Any], out: str, workers: int, events: Any, cancel: Any) -> None:
+    """Run ``generate`` for one job in a spawned process and send its events back."""
+    from benchgen.errors import BenchgenError
+    from benchgen.pipeline import generate
+
+    godot = bool(request.get("godot", True))
+    if godot:
+        try:
+            from benchgen.export import export_scenario  # noqa: F401
+        except ImportError:
+            godot = False
+            events.put(
+                (
+                    "warning",
+                    {
+                        "message": "the Godot exporter is not installed; "
+                        "scenarios were generated without godot/"
+                    },
+                )
+            )
+    try:
+        report = generate(
+            [request["family"]],
+            count=request["count"],
+            seed=request["seed"],
+            out=Path(out),
+            workers=workers,
+            renders=request.get("renders", False),
+            godot=godot,
+            overrides=request.get("params") or None,
+            on_event=lambda kind, payload: events.put((kind, payload)),
+            cancel=cancel,
+        )
+        fam = report.families[0]
+        events.put(
+            (
+                "report",
+                {
+                    "cancelled": report.cancelled,
+                    "promoted": fam.promoted,
+                    "rejected": fam.rejected,
+                    "attempts": fam.attempts,
+                },
+            )
+        )
+    except BenchgenError as exc:
+        events.put(("error", {"message": str(exc)}))
+    except Exception as exc:  # the parent only sees the message; keep the class name
+        events.put(("error", {"message": f"{exc.__class__.__name__}: {exc}"}))
+
+
+def run_generate_in_child(
+    request: dict[str, Any], out: Path, workers: int, emit: EventSink, cancel: threading.Event
+) -> dict[str, Any]:
+    """Run one generation request in a spawned child process, forwarding its events.
+
+    Returns:
+        The summary the child sent (promoted, rejected, attempts, cancelled).
+
+    Raises:
+        RuntimeError: the child reported an error or died without a report.
+    """
+    context = multiprocessing.get_context("spawn")
+    events = context.Queue()
+    child_cancel = context.Event()
+    child = context.Process(
+        target=_child_main,
+        args=(request, str(out), workers, events, child_cancel),
+        name="benchgen-job",
+        daemon=False,
+    )
+    child.start()
+    summary: dict[str, Any] | None = None
+    error: str | None = None
+    try:
+        while True:
+            if cancel.is_set():
+                child_cancel.set()
+            try:
+                kind, payload = events.get(timeout=0.2)
+            except queue.Empty:
+                if not child.is_alive():
+                    break
+                continue
+            if kind == "report":
+                summary = payload
+            elif kind == "error":
+                error = payload["message"]
+            else:
+                emit(kind, payload)
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+        events.close()
+    if error is not None:
+        raise RuntimeError(error)
+    if summary is None:
+        raise RuntimeError(
+            f"the generation process exited with code {child.exitcode} "
+            "before it finished; see the server log"
+        )
+    return summary
+
+
+class LiveJob:
+    """A job this server process runs: its row, cancel flag and scenarios seen so far."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.cancel = threading.Event()
+        self.scenarios: dict[str, dict[str, Any]] = {}
+        self.warnings: list[str] = []
+        self.saved_at = 0.0
+
+
+class JobManager:
+    """Queue, run, cancel and report generation jobs; every change goes to the store."""
+
+    def __init__(
+        self, store: Store, out: Path, *, workers: int = 1, runner: GenerateRunner | None = None
+    ) -> None:
+        self.store = store
+        self.out = out
+        self.workers = workers
+        self._runner = runner or run_generate_in_child
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchgen-job")
+        self._live: dict[str, LiveJob] = {}
+        self._lock = threading.Lock()
+
+    def recover(self) -> int:
+        """Mark jobs left queued or running by a previous server process as failed."""
+        stale = self.store.jobs(states=ACTIVE_STATES)
+        for job in stale:
+            if job.id not in self._live:
+                job.state, job.error = "failed", RESTARTED
+                self.store.save_job(job)
+        return len(stale)
+
+    def running(self) -> int:
+        """Return how many jobs are queued or running in this process."""
+        with self._lock:
+            return len(self._live)
+
+    def submit(
+        self, kind: str, request: dict[str, Any], work: Callable[[LiveJob], None] | None = None
+    ) -> str:
+        """Queue a job and return its id."""
+        now = datetime.now(UTC)
+        job = Job(
+            id=uuid.uuid4().hex,
+            kind=kind,
+            request=request,
+            state="queued",
+            done=0,
+            total=int(request.get("count", 1)),
+            error="",
+            result={"scenarios": [], "warnings": []},
+            created_at=now,
+            updated_at=now,
+        )
+        self.store.save_job(job)
+        live = LiveJob(job)
+        with self._lock:
+            self._live[job.id] = live
+        self._pool.submit(self._run, live, work or self._generate)
+        return job.id
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Ask a job to stop; a queued job is cancelled at once. Returns the job or None."""
+        with self._lock:
+            live = self._live.get(job_id)
+        if live is not None:
+            with self._lock:
+                live.cancel.set()
+                queued = live.job.state == "queued"
+                if queued:
+                    live.job.state = "cancelled"
+            if queued:
+                self._finish(live, "cancelled", "cancelled before it started")
+            return live.job
+        return self.store.job(job_id)
+
+    def get(self, job_id: str) -> tuple[Job, list[str]] | None:
+        """Return a job and its warnings, or None when no job has that id."""
+        job = self.store.job(job_id)
+        if job is None:
+            return None
+        return job, list(job.result.get("warnings", []))
+
+    def shutdown(self) -> None:
+        """Stop every job: queued ones are cancelled, running ones finish their build."""
+        with self._lock:
+            lives = list(self._live.values())
+        for live in lives:
+            with self._lock:
+                live.cancel.set()
+                queued = live.job.state == "queued"
+                if queued:
+                    live.job.state = "cancelled"
+            if queued:
+                self._finish(live, "cancelled", "the server stopped before the job started")
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # Running ------------------------------------------------------------------------
+
+    def _run(self, live: LiveJob, work: Callable[[LiveJob], None]) -> None:
+        with self._lock:
+            start = not live.cancel.is_set() and live.job.state == "queued"
+            if start:
+                live.job.state = "running"
+        if not start:
+            self._forget(live)
+            return
+        self.save(live)
+        try:
+            work(live)
+        except Exception as exc:
+            self._finish(live, "failed", str(exc) or exc.__class__.__name__)
+        else:
+            if live.job.state == "running":
+                self._finish(live, "cancelled" if live.cancel.is_set() else "done", live.job.error)
+        finally:
+            self._forget(live)
+
+    def _generate(self, live: LiveJob) -> None:
+        summary = self._runner(
+            live.job.request,
+            self.out,
+            self.workers,
+            lambda kind, payload: self._on_event(live, kind, payload),
+            live.cancel,
+        )
+        live.job.result = {**live.job.result, "summary": summary}
+        if summary.get("promoted", 0) < live.job.total and not summary.get("cancelled"):
+            live.job.error = (
+                f"only {summary.get('promoted', 0)} of {live.job.total} scenarios "
+                f"were promoted after {summary.get('attempts', 0)} attempts; "
+                "try another seed or wider parameters"
+            )
+
+    def _on_event(self, live: LiveJob, kind: str, payload: dict[str, Any]) -> None:
+        if kind == "stage":
+            row = live.scenarios.setdefault(
+                payload["scenario_id"],
+                {
+                    "id": payload["scenario_id"],
+                    "family": payload["family"],
+                    "stage": "",
+                    "status": "running",
+                    "reasons": [],
+                },
+            )
+            row["stage"] = payload["stage"]
+        elif kind == "outcome":
+            from benchgen.pipeline.build import BuildOutcome
+
+            outcome = BuildOutcome.model_validate(payload)
+            self.store.record_attempt(outcome, job_id=live.job.id)
+            live.scenarios[outcome.scenario_id] = {
+                "id": outcome.scenario_id,
+                "family": outcome.family,
+                "stage": "finished",
+                "status": outcome.status,
+                "reasons": [str(r) for r in outcome.reasons],
+            }
+            if outcome.status != "rejected":
+                live.job.done += 1
+        elif kind == "warning":
+            live.warnings.append(str(payload.get("message", "")))
+        self.save(live)
+
+    def save(self, live: LiveJob, *, throttle_s: float = 0.0) -> None:
+        """Write a live job's state to the store (skipped if saved less than ``throttle_s`` ago)."""
+        now = time.monotonic()
+        if throttle_s and now - live.saved_at < throttle_s:
+            return
+        live.saved_at = now
+        live.job.result = {
+            **live.job.result,
+            "scenarios": list(live.scenarios.values()),
+            "warnings": list(live.warnings),
+        }
+        live.job.updated_at = datetime.now(UTC)
+        self.store.save_job(live.job)
+
+    def _finish(self, live: LiveJob, state: str, error: str) -> None:
+        live.job.state, live.job.error = state, error
+        self.save(live)
+
+    def _forget(self, live: LiveJob) -> None:
+        with self._lock:
+            self._live.pop(live.job.id, None)

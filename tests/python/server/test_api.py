@@ -1,0 +1,280 @@
+"""The API over real HTTP: health, families, bad input, a real job, cancel and restart."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from benchgen.server import create_app
+from benchgen.store import Job, Store
+from benchgen.verify import verify_folder
+
+from .conftest import LiveServer, wait_for
+
+
+def test_health_answers_ok(client: httpx.Client) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_families_carry_description_and_params_schema(client: httpx.Client) -> None:
+    families = {f["name"]: f for f in client.get("/api/families").json()}
+    assert "ramp_to_goal" in families
+    ramp = families["ramp_to_goal"]
+    assert ramp["description"]
+    assert ramp["params_schema"]["type"] == "object"
+    assert ramp["params_schema"]["properties"]
+
+
+def test_openapi_lists_the_endpoints(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/health",
+        "/api/families",
+        "/api/jobs",
+        "/api/jobs/{job_id}",
+        "/api/scenarios",
+        "/api/scenarios/{scenario_id}",
+        "/api/benchmark/scenarios",
+        "/api/benchmark/runs",
+        "/api/benchmark/runs/{run_id}",
+    ):
+        assert path in paths
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        pytest.param({"family": "ramp_to_goal", "count": -1}, "count", id="negative-count"),
+        pytest.param({"family": "ramp_to_goal", "count": 10**9}, "count", id="huge-count"),
+        pytest.param({"family": "../../etc/passwd"}, "family", id="path-family"),
+        pytest.param({"family": "ramp_to_goal", "seed": -5}, "seed", id="negative-seed"),
+        pytest.param({"family": "ramp_to_goal", "params": {"nope": 1}}, "nope", id="unknown-param"),
+        pytest.param(
+            {"family": "ramp_to_goal", "params": {"shelf_height": 99.0}},
+            "shelf_height",
+            id="param-out-of-range",
+        ),
+        pytest.param({"family": "ramp_to_goal", "colour": "red"}, "colour", id="extra-field"),
+        pytest.param({}, "family", id="empty"),
+        pytest.param([{"family": "ramp_to_goal"}], "body", id="json-array"),
+        pytest.param("ramp_to_goal", "body", id="json-string"),
+    ],
+)
+def test_bad_job_bodies_are_4xx_naming_the_field(
+    client: httpx.Client, body: object, field: str
+) -> None:
+    response = client.post("/api/jobs", json=body)
+    assert response.status_code == 422, response.text
+    assert field in response.text
+    assert client.get("/api/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'{"family": "ramp_to_goal", "count": ', id="truncated"),
+        pytest.param(b"\xff\xfe not json", id="binary"),
+        pytest.param(b"", id="empty-body"),
+    ],
+)
+def test_malformed_json_is_4xx(client: httpx.Client, raw: bytes) -> None:
+    response = client.post("/api/jobs", content=raw, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+    assert client.get("/api/health").status_code == 200
+
+
+def test_20_mb_body_is_refused_with_413(client: httpx.Client) -> None:
+    body = b'{"family": "ramp_to_goal", "request": "' + b"x" * (20 * 1024 * 1024) + b'"}'
+    response = client.post("/api/jobs", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
+    assert client.get("/api/health").status_code == 200
+
+
+def test_chunked_body_over_the_limit_is_refused(client: httpx.Client) -> None:
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 65536
+
+    response = client.post(
+        "/api/jobs", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert client.get("/api/health").status_code == 200
+
+
+def test_free_text_without_llm_says_how_to_configure_one(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BENCHGEN_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("BENCHGEN_LLM_MODEL", raising=False)
+    response = client.post("/api/jobs", json={"request": "a ball rolls down a ramp into a cup"})
+    assert response.status_code == 409
+    assert "BENCHGEN_LLM_BASE_URL" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("/api/jobs/../../etc/passwd", id="job-traversal"),
+        pytest.param("/api/jobs/not-a-job", id="job-bad-id"),
+        pytest.param("/api/jobs/" + "0" * 32, id="job-unknown"),
+        pytest.param("/api/scenarios/..%2F..%2Fetc%2Fpasswd", id="scenario-traversal"),
+        pytest.param("/api/scenarios/ramp_to_goal-000001-abcdef", id="scenario-unknown"),
+        pytest.param("/api/scenarios?family=../../etc/passwd", id="family-traversal"),
+        pytest.param("/api/scenarios?status=bogus", id="bad-status"),
+        pytest.param("/files/../../etc/passwd", id="files-traversal"),
+        pytest.param("/files/ramp_to_goal/..%2F..%2F..%2Fetc%2Fpasswd/x", id="files-encoded"),
+        pytest.param("/files/benchgen.sqlite", id="files-store"),
+        pytest.param("/files/%2Fetc/passwd/x", id="files-absolute"),
+    ],
+)
+def test_paths_that_escape_the_output_folder_are_4xx(client: httpx.Client, url: str) -> None:
+    response = client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code, response.text[:200])
+    assert "root:" not in response.text
+    assert client.get("/api/health").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def finished_job(live: LiveServer) -> dict:
+    """A 2-scenario ramp_to_goal job without renders, polled until it ends."""
+    with live.client() as c:
+        response = c.post(
+            "/api/jobs", json={"family": "ramp_to_goal", "count": 2, "seed": 11, "renders": False}
+        )
+        assert response.status_code == 202, response.text
+        job = wait_for(c, f"/api/jobs/{response.json()['id']}", ("done", "failed", "cancelled"))
+    return job
+
+
+def test_job_reaches_done_with_two_promoted_scenarios(finished_job: dict) -> None:
+    assert finished_job["state"] == "done", finished_job
+    assert finished_job["progress"] == {"done": 2, "total": 2}
+    promoted = [s for s in finished_job["scenarios"] if s["status"] == "promoted"]
+    assert len(promoted) == 2
+    assert all(s["stage"] == "finished" for s in finished_job["scenarios"])
+
+
+def test_job_scenarios_are_listed_and_verify(
+    finished_job: dict, client: httpx.Client, project: Path
+) -> None:
+    listed = client.get("/api/scenarios", params={"family": "ramp_to_goal", "status": "promoted"})
+    assert listed.status_code == 200
+    rows = {r["id"]: r for r in listed.json()}
+    for scenario in finished_job["scenarios"]:
+        if scenario["status"] != "promoted":
+            continue
+        assert rows[scenario["id"]]["job_id"] == finished_job["id"]
+        detail = client.get(f"/api/scenarios/{scenario['id']}").json()
+        assert detail["spec"]["id"] == scenario["id"]
+        assert detail["verification"]["promoted"] is True
+        folder = project / "scenarios" / "ramp_to_goal" / scenario["id"]
+        report = verify_folder(folder, rebuild=False)
+        assert report.ok, report.checks
+
+
+def test_scenario_files_are_served_read_only(finished_job: dict, client: httpx.Client) -> None:
+    scenario_id = next(s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted")
+    response = client.get(f"/files/ramp_to_goal/{scenario_id}/scenario.json")
+    assert response.status_code == 200
+    assert response.json()["id"] == scenario_id
+    assert (
+        client.put(f"/files/ramp_to_goal/{scenario_id}/scenario.json", content=b"{}").status_code
+        == 405
+    )
+
+
+def test_reverify_endpoint(finished_job: dict, client: httpx.Client) -> None:
+    scenario_id = next(s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted")
+    response = client.post(f"/api/scenarios/{scenario_id}/verify", timeout=120)
+    assert response.status_code == 200, response.text
+    assert response.json()["ok"] is True
+
+
+def test_cancel_a_job(client: httpx.Client) -> None:
+    created = client.post(
+        "/api/jobs", json={"family": "ramp_to_goal", "count": 50, "seed": 500, "godot": False}
+    )
+    job_id = created.json()["id"]
+    cancelled = client.delete(f"/api/jobs/{job_id}")
+    assert cancelled.status_code == 202
+    job = wait_for(client, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
+    assert job["state"] == "cancelled", job
+    assert job["progress"]["done"] < 50
+    assert client.delete("/api/jobs/" + "f" * 32).status_code == 404
+
+
+def test_finished_jobs_survive_a_restart(finished_job: dict, project: Path) -> None:
+    app = create_app(project / "scenarios", project_dir=project)
+    with LiveServer(app) as second, second.client() as c:
+        job = c.get(f"/api/jobs/{finished_job['id']}").json()
+        assert job["state"] == "done"
+        assert job["scenarios"] == finished_job["scenarios"]
+        ids = {r["id"] for r in c.get("/api/scenarios").json()}
+        assert {s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted"} <= ids
+
+
+def test_a_job_running_when_the_server_died_comes_back_failed(tmp_path: Path) -> None:
+    store = Store.in_folder(tmp_path)
+    store.save_job(
+        Job(
+            id="a" * 32,
+            kind="generate",
+            request={"family": "ramp_to_goal"},
+            state="running",
+            done=1,
+            total=3,
+            error="",
+            result={},
+        )
+    )
+    store.close()
+    with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
+        job = c.get("/api/jobs/" + "a" * 32).json()
+    assert job["state"] == "failed"
+    assert job["error"] == "server restarted"
+
+
+def test_raw_socket_garbage_does_not_break_the_server(live: LiveServer) -> None:
+    host, port = live.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"POST /api/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n{}")
+        reply = sock.recv(100)
+    assert not reply.startswith(b"HTTP/1.1 5")
+    with live.client() as c:
+        assert c.get("/api/health").status_code == 200
+
+
+def test_jobs_list_is_json(client: httpx.Client) -> None:
+    response = client.get("/api/jobs")
+    assert response.status_code == 200
+    assert isinstance(json.loads(response.text), list)
+
+
+def test_free_text_with_llm_runs_the_agent_job(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import benchgen.agent
+
+    seen: list[str] = []
+
+    def fake_agent(request: str, out: Path, *, cancel: object) -> dict:
+        seen.append(request)
+        return {"scenario_id": None, "note": "scripted"}
+
+    monkeypatch.setenv("BENCHGEN_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("BENCHGEN_LLM_MODEL", "scripted")
+    monkeypatch.setattr(benchgen.agent, "run_agent_job", fake_agent, raising=False)
+    created = client.post("/api/jobs", json={"request": "a ball rolls into a cup"})
+    assert created.status_code == 202, created.text
+    job = wait_for(client, f"/api/jobs/{created.json()['id']}", ("done", "failed"))
+    assert job["state"] == "done", job
+    assert job["kind"] == "agent"
+    assert seen == ["a ball rolls into a cup"]
