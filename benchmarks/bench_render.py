@@ -1,0 +1,156 @@
+"""Benchmark the render stage: first frame, per view, 24 views, video, and RSS over 50 models.
+
+Run: .venv/bin/python benchmarks/bench_render.py [--models 50] [--compare]
+
+``--compare`` also times the alternative benchgen does not use: a new ``mujoco.Renderer``
+(its own GL context) per model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import mujoco
+import numpy as np
+import psutil
+
+import benchgen.render as render  # before mujoco: chooses MUJOCO_GL=egl
+from benchgen.render import _gl, views
+
+_SCENE = """
+<mujoco model="bench_{i}">
+  <asset>
+    <mesh name="wedge" vertex="0 0 0  {w} 0 0  0 {w} 0  0 0 {w}"/>
+  </asset>
+  <worldbody>
+    <light pos="0 0 2" dir="0 0 -1"/>
+    <geom type="box" size="{half} {half} .02" pos="0 0 -.02" rgba=".6 .6 .65 1"/>
+    <geom type="mesh" mesh="wedge" pos="-.1 .1 0" rgba=".4 .5 .8 1"/>
+    {boxes}
+    <body pos="-.3 0 .05"><freejoint/><geom type="sphere" size=".05" rgba=".85 .25 .15 1"/></body>
+    <site name="zone_goal" type="box" size=".1 .1 .05" pos=".3 0 .05" rgba=".1 .8 .2 .35"/>
+    <site name="zone_forbid_0" type="box" size=".08 .08 .05" pos="0 .3 .05" rgba=".9 .1 .1 .35"/>
+    <site name="zone_build" type="box" size=".1 .1 .1" pos="0 -.3 .1" rgba=".2 .4 .9 .12"/>
+  </worldbody>
+</mujoco>
+"""
+
+
+def scene(i: int) -> mujoco.MjModel:
+    """Return the i-th benchmark model (different sizes and part counts, one mesh)."""
+    rng = np.random.default_rng(i)
+    boxes = "\n".join(
+        f'<geom type="box" size="{s:.3f} {s:.3f} {s:.3f}" pos="{x:.3f} {y:.3f} {s:.3f}"/>'
+        for s, x, y in zip(rng.uniform(0.02, 0.06, 6), *rng.uniform(-0.4, 0.4, (2, 6)), strict=True)
+    )
+    half = rng.uniform(0.45, 0.8)
+    return mujoco.MjModel.from_xml_string(_SCENE.format(i=i, w=0.1, half=half, boxes=boxes))
+
+
+def rss_mb() -> float:
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def first_frame(model: mujoco.MjModel) -> float:
+    """Time from nothing (no GL context) to the first 640×480 frame in memory."""
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    start = time.perf_counter()
+    with _gl.ModelRenderer(model, width=640, height=480) as renderer:
+        bounds = views._bounds(model, data, renderer.option)
+        renderer.render(data, views._camera(model, bounds, 0, -15, 640 / 480))
+    return time.perf_counter() - start
+
+
+def per_view(model: mujoco.MjModel) -> tuple[float, float]:
+    """Return the median time of one view: rendered to memory, and rendered + PNG."""
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    raw = []
+    with _gl.ModelRenderer(model, width=640, height=480) as renderer:
+        bounds = views._bounds(model, data, renderer.option)
+        for az in views.AZIMUTHS:
+            for el in views.ELEVATIONS:
+                start = time.perf_counter()
+                renderer.render(data, views._camera(model, bounds, az, el, 640 / 480))
+                raw.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        render.render_views(model, Path(tmp))
+        with_png = (time.perf_counter() - start) / 24
+    return statistics.median(raw), with_png
+
+
+def many(count: int) -> tuple[list[float], list[float]]:
+    """Render the 24 views of ``count`` different models; return times and RSS after each."""
+    times, rss = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(count):
+            model = scene(i)
+            start = time.perf_counter()
+            render.render_views(model, Path(tmp) / str(i))
+            times.append(time.perf_counter() - start)
+            del model
+            rss.append(rss_mb())
+    return times, rss
+
+
+def video_time(model: mujoco.MjModel, seconds: float) -> float:
+    data = mujoco.MjData(model)
+    data.qvel[0] = 1.0
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        render.render_video(model, data, Path(tmp) / "v.mp4", seconds=seconds)
+        return time.perf_counter() - start
+
+
+def renderer_per_model(count: int) -> float:
+    """Median time of 24 frames with a new mujoco.Renderer (new GL context) per model."""
+    times = []
+    for i in range(count):
+        model = scene(i)
+        data = mujoco.MjData(model)
+        mujoco.mj_forward(model, data)
+        start = time.perf_counter()
+        with mujoco.Renderer(model, 480, 640) as renderer:
+            for _ in range(24):
+                renderer.update_scene(data)
+                renderer.render()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=50)
+    parser.add_argument("--compare", action="store_true")
+    args = parser.parse_args()
+    rss_start = rss_mb()
+    print(f"first frame (GL context + model upload + render): {first_frame(scene(0)):.3f} s")
+    raw, with_png = per_view(scene(1))
+    print(f"per view: {raw * 1000:.1f} ms rendered, {with_png * 1000:.1f} ms with PNG written")
+    times, rss = many(args.models)
+    print(
+        f"24 views, {args.models} models: median {statistics.median(times):.3f} s, "
+        f"min {min(times):.3f} s, max {max(times):.3f} s"
+    )
+    print(
+        f"RSS MB: start {rss_start:.0f}, after model 1 {rss[0]:.0f}, "
+        f"10 {rss[min(9, len(rss) - 1)]:.0f}, {len(rss)} {rss[-1]:.0f} "
+        f"(growth from 10 to {len(rss)}: {rss[-1] - rss[min(9, len(rss) - 1)]:+.1f} MB)"
+    )
+    print(f"video 3 s at 30 fps (90 frames, 640x480): {video_time(scene(2), 3.0):.3f} s")
+    if args.compare:
+        shared = statistics.median(times)
+        print(
+            f"24 frames with a new mujoco.Renderer per model: {renderer_per_model(10):.3f} s "
+            f"(benchgen's shared context, incl. PNGs: {shared:.3f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Everything the render stage writes into one scenario folder, with its content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchgen.render._gl import mujoco
+from benchgen.render.sheet import contact_sheet
+from benchgen.render.views import render_video, render_views
+
+__all__ = ["RENDERS_DIR", "RenderSet", "render_scenario"]
+
+RENDERS_DIR = "renders"
+SHEET_NAME = "contact_sheet.png"
+VIDEO_NAME = "reference.mp4"
+INDEX_NAME = "index.json"
+
+
+class RenderSet(BaseModel):
+    """The renders of one scenario; paths are POSIX and relative to the scenario folder."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    images: list[str] = Field(description="The 24 views, azimuth-major.")
+    sheet: str = Field(description="The contact sheet PNG.")
+    video: str | None = Field(description="The reference-solution MP4, or None if not rendered.")
+    sha256: dict[str, str] = Field(description="sha256 of every file above, by path.")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render_scenario(
+    folder: Path,
+    model: mujoco.MjModel,
+    *,
+    video_model: mujoco.MjModel | None,
+    video_data: mujoco.MjData | None,
+    seconds: float,
+    title: str,
+) -> RenderSet:
+    """Write the views, contact sheet, video and ``index.json`` under ``folder/renders/``.
+
+    Args:
+        folder: the scenario folder (the pipeline's temporary one, renamed when complete).
+        model: the scenario as shipped (model.xml), shown at rest in the 24 views.
+        video_model: the model of the reference-solution trial (with placed parts), or
+            None for no video.
+        video_data: that trial's state at t = 0 (e.g. with the push applied); None
+            starts from the model's initial state.
+        seconds: simulated time the video shows.
+        title: the contact sheet's title line.
+
+    Returns:
+        The RenderSet, also written to ``folder/renders/index.json``.
+
+    Raises:
+        RenderError: no GL context, or a render that is too small or black.
+    """
+    out = folder / RENDERS_DIR
+    images = render_views(model, out)
+    sheet = contact_sheet(images, out / SHEET_NAME, title=title)
+    files = [*images, sheet]
+    video = None
+    if video_model is not None:
+        data = video_data if video_data is not None else mujoco.MjData(video_model)
+        video = render_video(video_model, data, out / VIDEO_NAME, seconds=seconds)
+        files.append(video)
+    rel = {path: path.relative_to(folder).as_posix() for path in files}
+    result = RenderSet(
+        images=[rel[p] for p in images],
+        sheet=rel[sheet],
+        video=rel[video] if video is not None else None,
+        sha256={rel[p]: _sha256(p) for p in files},
+    )
+    (out / INDEX_NAME).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return result
