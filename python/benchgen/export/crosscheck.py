@@ -41,8 +41,10 @@ def _outcomes(pattern: str, agent: str, project: Path) -> dict[str, list[dict]]:
 def _agreement(scene: str | None, runs: dict[str, dict[str, list[dict]]]) -> VerificationCheck:
     if scene is None:
         return VerificationCheck(
-            name="godot_agreement", passed=False, reason=FailureReason.ENGINE_DISAGREEMENT,
-            detail="not checked: the scenario is outside the Godot project (put it under scenarios/)",
+            name="godot_agreement",
+            passed=False,
+            reason=FailureReason.ENGINE_DISAGREEMENT,
+            detail="not checked: outside the Godot project (put the dataset under scenarios/)",
         )
     problems = []
     for agent, expected in _EXPECTED.items():
@@ -52,14 +54,22 @@ def _agreement(scene: str | None, runs: dict[str, dict[str, list[dict]]]) -> Ver
             continue
         got = iterations[0]
         if got["outcome"] != expected:
-            problems.append(f"{agent} agent: MuJoCo {expected}, Godot {got['outcome']} ({got['reason']})")
+            problems.append(
+                f"{agent} agent: MuJoCo {expected}, Godot {got['outcome']} ({got['reason']})"
+            )
     if problems:
-        return VerificationCheck(name="godot_agreement", passed=False,
-                                 reason=FailureReason.ENGINE_DISAGREEMENT, detail="; ".join(problems))
+        return VerificationCheck(
+            name="godot_agreement",
+            passed=False,
+            reason=FailureReason.ENGINE_DISAGREEMENT,
+            detail="; ".join(problems),
+        )
     return VerificationCheck(name="godot_agreement", passed=True)
 
 
-def crosscheck(root: Path, reports: list[FolderReport], *, project: Path | None = None) -> list[FolderReport]:
+def crosscheck(
+    root: Path, reports: list[FolderReport], *, project: Path | None = None
+) -> list[FolderReport]:
     """Run every scenario under ``root`` in Godot and add a ``godot_agreement`` check.
 
     Args:
@@ -84,5 +94,7 @@ def crosscheck(root: Path, reports: list[FolderReport], *, project: Path | None 
         scene = _res_path(Path(report.folder) / "godot" / "scene.tscn", project)
         check = _agreement(scene if root_res is not None else None, runs)
         checks = [*report.checks, check]
-        checked.append(report.model_copy(update={"checks": checks, "ok": report.ok and check.passed}))
+        checked.append(
+            report.model_copy(update={"checks": checks, "ok": report.ok and check.passed})
+        )
     return checked

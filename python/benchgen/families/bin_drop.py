@@ -8,7 +8,7 @@ from benchgen.cad.pieces import box_piece
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
 from benchgen.spec.models import Piece, Push, ReferenceSolution
 
-__all__ = ["BinDrop", "FAMILY"]
+__all__ = ["FAMILY", "BinDrop"]
 
 FLOOR_T = 0.05
 TOP_T = 0.03  # table top thickness
@@ -59,11 +59,16 @@ class BinDrop(Family):
         y_zone = half_w + WALL_T + 0.1
         forbid = [
             box([FORBID_CLEAR, -y_zone, 0.0], [p.bin_gap - FORBID_CLEAR, y_zone, FORBID_H]),
-            box([bin_far + FORBID_CLEAR, -y_zone, 0.0], [bin_far + FORBID_CLEAR + 0.25, y_zone, FORBID_H]),
+            box(
+                [bin_far + FORBID_CLEAR, -y_zone, 0.0],
+                [bin_far + FORBID_CLEAR + 0.25, y_zone, FORBID_H],
+            ),
         ]
         x_min, x_max = -p.table_length - 0.1, forbid[1].max[0] + 0.1
         y_half = max(p.table_width / 2, y_zone) + 0.1
-        floor = box_piece([x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2])
+        floor = box_piece(
+            [x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
+        )
         start = [x0, 0.0, h + s / 2 + GAP]
         return Layout(
             task=(
@@ -71,17 +76,29 @@ class BinDrop(Family):
                 "touching the red forbidden floor zones around the bin."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, h + 0.5]),
-            build_zone=box([-p.table_length, -p.table_width / 2, h], [0.0, p.table_width / 2, h + 0.25]),
+            build_zone=box(
+                [-p.table_length, -p.table_width / 2, h], [0.0, p.table_width / 2, h + 0.25]
+            ),
             goal_zone=goal,
             forbid_zones=forbid,
             static_parts=[
                 self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
-                self.part("table", _table(p.table_length, p.table_width, h), friction=p.friction,
-                          rgba=(0.7, 0.55, 0.4, 1)),
-                self.part("bin", _bin(bin_x, p.bin_length, p.bin_width, rim), friction=p.friction,
-                          rgba=(0.35, 0.5, 0.65, 1)),
+                self.part(
+                    "table",
+                    _table(p.table_length, p.table_width, h),
+                    friction=p.friction,
+                    rgba=(0.7, 0.55, 0.4, 1),
+                ),
+                self.part(
+                    "bin",
+                    _bin(bin_x, p.bin_length, p.bin_width, rim),
+                    friction=p.friction,
+                    rgba=(0.35, 0.5, 0.65, 1),
+                ),
             ],
-            moved_object=self.moved("box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction),
+            moved_object=self.moved(
+                "box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction
+            ),
             reference_solution=ReferenceSolution(
                 kind="push",
                 push=Push(linear_velocity=[round(speed, 4), 0.0, 0.0]),
@@ -95,7 +112,7 @@ class BinDrop(Family):
 
 
 def _edge_speed(x_target: float, *, drop: float) -> float:
-    """Return the speed off the edge (x = 0) that brings the centre to ``x_target`` after ``drop``."""
+    """Return the speed off the edge (x = 0) landing the centre at ``x_target`` after ``drop``."""
     return x_target / math.sqrt(2 * drop / G)
 
 
@@ -120,7 +137,8 @@ def _bin(x: float, length: float, width: float, rim: float) -> list[Piece]:
     z = WALL_T + wall_h / 2
     # The x walls run the full outside width; the y walls fit between them (they touch).
     walls = [
-        box_piece([WALL_T, out_w, wall_h], [x + sx * (length + WALL_T) / 2, 0.0, z]) for sx in (-1, 1)
+        box_piece([WALL_T, out_w, wall_h], [x + sx * (length + WALL_T) / 2, 0.0, z])
+        for sx in (-1, 1)
     ] + [box_piece([length, WALL_T, wall_h], [x, sy * (width + WALL_T) / 2, z]) for sy in (-1, 1)]
     return [bottom, *walls]
 

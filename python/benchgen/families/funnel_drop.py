@@ -29,9 +29,15 @@ class FunnelParams(FamilyParams):
     exit_ratio: float = ranged(
         1.75, spread=0.2, description="hopper exit width over ball diameter (at least 1.4)"
     )
-    hopper_reach: float = ranged(0.14, description="how far the hopper's top rim reaches beyond its exit (m)")
-    wall_angle: float = ranged(58.0, spread=0.15, description="hopper plate angle from horizontal (deg)")
-    exit_clearance: float = ranged(0.12, description="free height under the hopper exit, above the ball (m)")
+    hopper_reach: float = ranged(
+        0.14, description="how far the hopper's top rim reaches beyond its exit (m)"
+    )
+    wall_angle: float = ranged(
+        58.0, spread=0.15, description="hopper plate angle from horizontal (deg)"
+    )
+    exit_clearance: float = ranged(
+        0.12, description="free height under the hopper exit, above the ball (m)"
+    )
     drop: float = ranged(0.18, description="height of the ledge top above the hopper rim (m)")
     gap: float = ranged(0.10, description="distance from the ledge edge to the hopper (m)")
     setback: float = ranged(0.15, description="distance of the ball from the ledge edge (m)")
@@ -72,7 +78,9 @@ class FunnelDrop(Family):
         ]
         x_min, x_max = -ledge_len - 0.1, xc + outer + 0.3
         y_half = max(strip[1], outer) + 0.1
-        floor = box_piece([x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2])
+        floor = box_piece(
+            [x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
+        )
         ledge = box_piece([ledge_len, p.ledge_width, ledge_h], [-ledge_len / 2, 0.0, ledge_h / 2])
 
         speed = _push_speed(p, edge_speed=_edge_speed(xc, p.drop), distance=p.setback)
@@ -83,7 +91,9 @@ class FunnelDrop(Family):
                 "on the floor without touching the red forbidden zones."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, ledge_h + 0.4]),
-            build_zone=box([-ledge_len, -p.ledge_width / 2, ledge_h], [0.0, p.ledge_width / 2, ledge_h + 0.2]),
+            build_zone=box(
+                [-ledge_len, -p.ledge_width / 2, ledge_h], [0.0, p.ledge_width / 2, ledge_h + 0.2]
+            ),
             goal_zone=goal,
             forbid_zones=forbid,
             static_parts=[
@@ -151,7 +161,9 @@ def _hopper(xc: float, a: float, rim: float, z_bot: float, z_top: float) -> list
     # Posts stand on the floor at the outer corners and reach into the plates' top ends.
     post_h = z_top - 0.002
     posts = [
-        box_piece([POST, POST, post_h], [xc + sx * (rim + POST / 2), sy * (rim + POST / 2), post_h / 2])
+        box_piece(
+            [POST, POST, post_h], [xc + sx * (rim + POST / 2), sy * (rim + POST / 2), post_h / 2]
+        )
         for sx in (-1, 1)
         for sy in (-1, 1)
     ]

@@ -57,7 +57,10 @@ class PushToGoal(Family):
         length = max(goal_hi + p.runout, x0 + (stop - x0) / LOW_FRICTION + s / 2 + 0.02)
 
         pit_top = 0.5 * h  # pits lie well below the sliding cube's path
-        end_pit = box([length + PIT_CLEAR, -w / 2 - 0.1, 0.0], [length + PIT_CLEAR + p.pit_length, w / 2 + 0.1, pit_top])
+        end_pit = box(
+            [length + PIT_CLEAR, -w / 2 - 0.1, 0.0],
+            [length + PIT_CLEAR + p.pit_length, w / 2 + 0.1, pit_top],
+        )
         side = (w / 2 + PIT_CLEAR, w / 2 + PIT_CLEAR + 0.2)
         side_pits = [
             box([goal_lo - 0.1, side[0], 0.0], [length, side[1], pit_top]),
@@ -65,7 +68,9 @@ class PushToGoal(Family):
         ]
         x_min, x_max = -0.15, end_pit.max[0] + 0.1
         y_half = side[1] + 0.1
-        floor = box_piece([x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2])
+        floor = box_piece(
+            [x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
+        )
         goal = box([goal_lo, -w / 2 + 0.02, h], [goal_hi, w / 2 - 0.02, h + 3 * s])
         start = [x0, 0.0, h + s / 2 + GAP]
         return Layout(
@@ -79,7 +84,9 @@ class PushToGoal(Family):
             forbid_zones=[end_pit, *side_pits],
             static_parts=[
                 self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
-                self.part("table", _table(length, w, h), friction=p.friction, rgba=(0.7, 0.55, 0.4, 1)),
+                self.part(
+                    "table", _table(length, w, h), friction=p.friction, rgba=(0.7, 0.55, 0.4, 1)
+                ),
             ],
             moved_object=self.moved(
                 "box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction
