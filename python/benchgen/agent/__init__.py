@@ -1,0 +1,78 @@
+"""Agent stage: the LLM path (planner → coder → reviewer graph) and its sandbox.
+
+Names are imported lazily, so ``import benchgen.agent.tools`` inside the sandbox and CLI
+start-up do not pay for LangGraph and the OpenAI client.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "AgentError",
+    "AgentEvent",
+    "AgentRunResult",
+    "AgentSettings",
+    "ChatModel",
+    "KilledBy",
+    "LLMConfig",
+    "ModelReply",
+    "OpenAIChatModel",
+    "Review",
+    "SandboxLimits",
+    "SandboxResult",
+    "ScriptedModel",
+    "Skill",
+    "ToolCall",
+    "Usage",
+    "Workspace",
+    "build_graph",
+    "learn_from_journals",
+    "load_llm_config",
+    "load_skills",
+    "parse_review",
+    "run_agent",
+    "run_agent_job",
+    "run_sandboxed",
+    "select_skills",
+]
+
+_WHERE = {
+    "AgentError": "benchgen.errors",
+    "AgentEvent": "benchgen.agent.graph",
+    "AgentSettings": "benchgen.agent.graph",
+    "build_graph": "benchgen.agent.graph",
+    "AgentRunResult": "benchgen.agent.runner",
+    "run_agent": "benchgen.agent.runner",
+    "run_agent_job": "benchgen.agent.runner",
+    "ChatModel": "benchgen.agent.llm",
+    "LLMConfig": "benchgen.agent.llm",
+    "ModelReply": "benchgen.agent.llm",
+    "OpenAIChatModel": "benchgen.agent.llm",
+    "ToolCall": "benchgen.agent.llm",
+    "Usage": "benchgen.agent.llm",
+    "load_llm_config": "benchgen.agent.llm",
+    "Review": "benchgen.agent.reviews",
+    "parse_review": "benchgen.agent.reviews",
+    "KilledBy": "benchgen.agent.sandbox",
+    "SandboxLimits": "benchgen.agent.sandbox",
+    "SandboxResult": "benchgen.agent.sandbox",
+    "run_sandboxed": "benchgen.agent.sandbox",
+    "ScriptedModel": "benchgen.agent.scripted",
+    "Skill": "benchgen.agent.skills",
+    "load_skills": "benchgen.agent.skills",
+    "select_skills": "benchgen.agent.skills",
+    "learn_from_journals": "benchgen.agent.learner",
+    "Workspace": "benchgen.agent.workspace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'benchgen.agent' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name]), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

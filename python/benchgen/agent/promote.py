@@ -1,0 +1,151 @@
+"""Promote an approved agent family through the same gate as the procedural families.
+
+1. In the sandbox, ``build_scenario`` (the procedural pipeline, unchanged) builds and
+   verifies the agent's family into ``<workspace>/.promote/<family>/<id>/``; it writes
+   the folder only when every check passed.
+2. On the host, without running any agent code, the staged folder is checked again from
+   its data: scenario.json is a valid spec marked promoted, every file matches its hash,
+   meshes and model.xml are what benchgen itself builds from the spec, and the gate
+   (static checks and both MuJoCo trials) passes. Code in the sandbox could forge a
+   folder; it cannot forge one that passes this.
+3. The folder is copied to ``<out>/<family>/<id>/`` atomically (temp name, then rename).
+
+A rejection at any step carries the gate's reasons back to the Coder.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from benchgen.agent.sandbox import SandboxLimits
+from benchgen.agent.toolbox import run_tool_in_sandbox
+from benchgen.agent.workspace import Workspace
+from benchgen.errors import BenchgenError
+
+__all__ = ["PromotionResult", "promote_family"]
+
+_STAGE = ".promote"
+_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+class PromotionResult(BaseModel):
+    """The verdict of the gate on the agent's family."""
+
+    status: str  # "promoted" | "rejected"
+    scenario_id: str | None = None
+    family: str | None = None
+    folder: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    detail: str = ""
+
+
+def _rejected(
+    detail: str,
+    reasons: list[str] | None = None,
+    *,
+    family: str | None = None,
+    scenario_id: str | None = None,
+) -> PromotionResult:
+    return PromotionResult(
+        status="rejected",
+        reasons=reasons or ["VALIDATION_FAILED"],
+        detail=detail,
+        family=family,
+        scenario_id=scenario_id,
+    )
+
+
+def _host_checks(staged: Path) -> list[str]:
+    """Re-verify a staged folder from its data alone; return the failures (none = good)."""
+    from benchgen.cad.geometry import build_geometry
+    from benchgen.families.base import Layout
+    from benchgen.mjcf.builder import build_mjspec, compile_mjspec
+    from benchgen.spec.io import load_spec
+    from benchgen.verify import run_gate, verify_folder
+
+    spec = load_spec(staged)
+    if spec.verification is None or not spec.verification.promoted:
+        return ["scenario.json does not record a promoted verification"]
+    report = verify_folder(staged, rebuild=False)
+    problems = [f"{c.name}: {c.reason} {c.detail}" for c in report.checks if not c.passed]
+    layout = Layout.model_validate({k: getattr(spec, k) for k in Layout.model_fields})
+    geometry = build_geometry(layout)
+    with tempfile.TemporaryDirectory(prefix="benchgen-recheck-") as tmp:
+        fresh = Path(tmp)
+        geometry.write_meshes(fresh)
+        mj = build_mjspec(spec)
+        compile_mjspec(mj, fresh)
+        (fresh / "model.xml").write_text(mj.to_xml(), encoding="utf-8")
+        for path in sorted(p for p in fresh.rglob("*") if p.is_file()):
+            rel = path.relative_to(fresh)
+            if not (staged / rel).is_file() or not filecmp.cmp(path, staged / rel, shallow=False):
+                problems.append(
+                    f"{rel.as_posix()} differs from what benchgen builds from scenario.json"
+                )
+    gate = run_gate(spec, layout, geometry, staged)
+    problems += [f"{c.name}: {c.reason} {c.detail}" for c in gate.checks if not c.passed]
+    return problems
+
+
+def _publish(staged: Path, out: Path, family: str, scenario_id: str) -> Path:
+    """Copy the staged folder to ``out/<family>/<id>`` atomically; return the final folder."""
+    final = out / family / scenario_id
+    if (final / "scenario.json").is_file():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        shutil.copytree(staged, tmp)
+        os.replace(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def promote_family(
+    ws: Workspace, out: Path, *, seed: int, limits: SandboxLimits, renders: bool, godot: bool
+) -> PromotionResult:
+    """Build the workspace's script.py through the verify gate and publish it to ``out``."""
+    shutil.rmtree(ws.root / _STAGE, ignore_errors=True)
+    argv = ["promote", "script.py", f"--seed={seed}", f"--out={_STAGE}"]
+    argv += (["--renders"] if renders else []) + (["--godot"] if godot else [])
+    data, result = run_tool_in_sandbox(ws, argv, limits=limits)
+    if data is None:
+        return _rejected(
+            f"the build crashed (exit {result.exit_code}): {result.stderr[-2000:]}", ["BUILD_ERROR"]
+        )
+    if data.get("status") == "error":
+        return _rejected(f"the build raised an error:\n{data.get('error', '')}", ["BUILD_ERROR"])
+    family, scenario_id = str(data.get("family", "")), str(data.get("scenario_id", ""))
+    if data.get("status") != "promoted":
+        return _rejected(
+            str(data.get("detail", "")),
+            [str(r) for r in data.get("reasons", [])],
+            family=family,
+            scenario_id=scenario_id,
+        )
+    if not (_SAFE.match(family) and _SAFE.match(scenario_id)):
+        return _rejected(f"unsafe family or scenario id {family!r} / {scenario_id!r}")
+    staged = ws.root / _STAGE / family / scenario_id
+    try:
+        problems = _host_checks(staged)
+    except (BenchgenError, OSError, ValueError) as exc:
+        problems = [f"the staged folder could not be re-verified: {exc}"]
+    if problems:
+        return _rejected(
+            "host re-verification failed: " + "; ".join(problems),
+            family=family,
+            scenario_id=scenario_id,
+        )
+    final = _publish(staged, out, family, scenario_id)
+    return PromotionResult(
+        status="promoted", folder=str(final), family=family, scenario_id=scenario_id
+    )
