@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_render.py [--models 50] [--compare]
 
-``--compare`` also times the alternative benchgen does not use: a new ``mujoco.Renderer``
-(its own GL context) per model.
+``--compare`` also times the alternative benchgen does not use: a new GL context per
+model, which is what a new ``mujoco.Renderer`` per model costs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import mujoco
 import numpy as np
 import psutil
 
-import benchgen.render as render  # before mujoco: chooses MUJOCO_GL=egl
+import benchgen.render as render
 from benchgen.render import _gl, views
 
 _SCENE = """
@@ -108,20 +108,49 @@ def video_time(model: mujoco.MjModel, seconds: float) -> float:
         return time.perf_counter() - start
 
 
-def renderer_per_model(count: int) -> float:
-    """Median time of 24 frames with a new mujoco.Renderer (new GL context) per model."""
-    times = []
-    for i in range(count):
-        model = scene(i)
-        data = mujoco.MjData(model)
-        mujoco.mj_forward(model, data)
-        start = time.perf_counter()
-        with mujoco.Renderer(model, 480, 640) as renderer:
-            for _ in range(24):
-                renderer.update_scene(data)
-                renderer.render()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _state(model: mujoco.MjModel) -> tuple[mujoco.MjData, mujoco.MjvCamera]:
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    camera = mujoco.MjvCamera()
+    mujoco.mjv_defaultFreeCamera(model, camera)
+    return data, camera
+
+
+def new_context_frames(model: mujoco.MjModel) -> float:
+    """Time 24 frames with a new EGL context for the model, as ``mujoco.Renderer`` does."""
+    data, camera = _state(model)
+    start = time.perf_counter()
+    context = _gl._context_class()(640, 480)
+    context.make_current()
+    mjr = mujoco.MjrContext(model, mujoco.mjtFontScale.mjFONTSCALE_100)
+    mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN, mjr)
+    scn, option = mujoco.MjvScene(model, maxgeom=10_000), mujoco.MjvOption()
+    rect, pixels = mujoco.MjrRect(0, 0, 640, 480), np.empty((480, 640, 3), np.uint8)
+    for _ in range(24):
+        mujoco.mjv_updateScene(model, data, option, None, camera, mujoco.mjtCatBit.mjCAT_ALL, scn)
+        mujoco.mjr_render(rect, scn, mjr)
+        mujoco.mjr_readPixels(pixels, None, rect, mjr)
+    mjr.free()
+    context.free()
+    elapsed = time.perf_counter() - start
+    _gl._gl_context()  # make benchgen's context current again
+    return elapsed
+
+
+def shared_context_frames(model: mujoco.MjModel) -> float:
+    """Time the same 24 frames through benchgen's shared context."""
+    data, camera = _state(model)
+    start = time.perf_counter()
+    with _gl.ModelRenderer(model, width=640, height=480) as renderer:
+        for _ in range(24):
+            renderer.render(data, camera)
+    return time.perf_counter() - start
+
+
+def compare(count: int) -> tuple[float, float]:
+    """Median times of both strategies, interleaved model by model so load hits both alike."""
+    pairs = [(new_context_frames(scene(i)), shared_context_frames(scene(i))) for i in range(count)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def main() -> None:
@@ -138,17 +167,18 @@ def main() -> None:
         f"24 views, {args.models} models: median {statistics.median(times):.3f} s, "
         f"min {min(times):.3f} s, max {max(times):.3f} s"
     )
+    marks = [n for n in (1, 10, 25, 50, 100, 200, 500, 1000) if n <= len(rss)]
     print(
-        f"RSS MB: start {rss_start:.0f}, after model 1 {rss[0]:.0f}, "
-        f"10 {rss[min(9, len(rss) - 1)]:.0f}, {len(rss)} {rss[-1]:.0f} "
-        f"(growth from 10 to {len(rss)}: {rss[-1] - rss[min(9, len(rss) - 1)]:+.1f} MB)"
+        f"RSS MB: before any render {rss_start:.0f}; after model "
+        + ", ".join(f"{n}: {rss[n - 1]:.0f}" for n in marks)
+        + f"; growth from model 10 to {len(rss)}: {rss[-1] - rss[min(9, len(rss) - 1)]:+.1f} MB"
     )
     print(f"video 3 s at 30 fps (90 frames, 640x480): {video_time(scene(2), 3.0):.3f} s")
     if args.compare:
-        shared = statistics.median(times)
+        new, shared = compare(20)
         print(
-            f"24 frames with a new mujoco.Renderer per model: {renderer_per_model(10):.3f} s "
-            f"(benchgen's shared context, incl. PNGs: {shared:.3f} s)"
+            f"24 frames, median of 20 models: new GL context per model {new:.3f} s, "
+            f"shared context {shared:.3f} s"
         )
 
 
