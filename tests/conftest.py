@@ -25,6 +25,6 @@ def ramp_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ramp")
     family = get_family("ramp_to_goal")
     for seed in (7, 8, 9):
-        outcome = build_scenario(family, seed, out_root=out, godot=False)
+        outcome = build_scenario(family, seed, out_root=out)
         assert outcome.status == "promoted", outcome.detail
     return out

@@ -31,7 +31,7 @@ def test_folder_layout(ramp_dataset: Path) -> None:
 def test_same_family_params_seed_give_identical_bytes(ramp_dataset: Path, tmp_path: Path) -> None:
     """Determinism: a second build into another folder is byte-identical (renders excluded)."""
     family = get_family("ramp_to_goal")
-    outcome = build_scenario(family, 8, out_root=tmp_path, godot=False)
+    outcome = build_scenario(family, 8, out_root=tmp_path)
     first = next(ramp_dataset.glob(f"ramp_to_goal/{outcome.scenario_id}"))
     second = Path(outcome.folder)
     for name in DETERMINISTIC:
