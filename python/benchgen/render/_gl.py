@@ -1,10 +1,12 @@
 """One offscreen OpenGL context per process, and a renderer bound to one model at a time.
 
 ``mujoco.Renderer`` creates a new GL context for every model. Measured on these machines
-(Mesa llvmpipe through EGL), binding a model to an existing context (a new ``MjrContext``,
-~0.03 s) is about twice as fast as a new ``mujoco.Renderer`` (~0.05 s context + a slower
-first frame), so benchgen keeps one EGL context per process and frees each model's
-``MjrContext`` as soon as its images are written: nothing per model outlives its render.
+(Mesa llvmpipe through EGL, ``benchmarks/bench_render.py --compare``): uploading a model
+to an existing context (a new ``MjrContext``) takes ~0.03 s, a new context adds ~0.05 s
+and a slower first frame, about 7 % of a 24-view render. So benchgen keeps one EGL
+context per process (also sparing the driver thousands of context create/destroy cycles)
+and frees each model's ``MjrContext`` as soon as its images are written: nothing per model
+outlives its render (RSS flat over 300 models).
 
 Importing this module chooses the GL backend before anything imports MuJoCo:
 ``MUJOCO_GL`` defaults to ``egl``. MuJoCo imports its GL backend eagerly, so an unusable
@@ -15,6 +17,7 @@ and reports the failure as a :class:`~benchgen.errors.RenderError` at the first 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -90,7 +93,7 @@ def _context_class() -> Any:
 
 
 def _gl_context() -> Any:
-    """Return this process's GL context, made current; create it on first use."""
+    """Return this process's GL context (current in no thread); create it on first use."""
     global _context, _context_pid, _context_error
     if _context is not None and _context_pid != os.getpid():
         _context = None  # inherited through fork: the parent owns it, never touch it here
@@ -101,12 +104,12 @@ def _gl_context() -> Any:
             if _IMPORT_FAILURE is not None:
                 raise _IMPORT_FAILURE
             context = _context_class()(MIN_WIDTH, MIN_HEIGHT)
-            context.make_current()
+            with context.as_current():  # prove it can be made current, then release it
+                pass
         except Exception as exc:
             _context_error = _gl_failure(exc)
             raise _context_error from exc
         _context, _context_pid = context, os.getpid()
-    _context.make_current()
     return _context
 
 
@@ -153,17 +156,22 @@ class ModelRenderer:
         self.option = mujoco.MjvOption()
         self.option.sitegroup[:4] = 1  # zone sites, whichever of groups 0-3 the MJCF uses
         self._mjr: Any = None
-        self._locked = False
+        self._open: contextlib.ExitStack | None = None
 
     def __enter__(self) -> ModelRenderer:
-        _LOCK.acquire()
-        self._locked = True
+        # Undone in reverse by close(): free the MjrContext while the GL context is current,
+        # release the context from this thread (an EGL context current in one thread cannot
+        # be made current in another), then let other threads render.
+        stack = contextlib.ExitStack()
         try:
-            _gl_context()
+            stack.enter_context(_LOCK)
+            stack.enter_context(_gl_context().as_current())
             self._mjr = self._make_mjr_context()
+            stack.callback(self._free_mjr)
         except BaseException:
-            self.close()
+            stack.close()
             raise
+        self._open = stack
         return self
 
     def __exit__(
@@ -200,11 +208,12 @@ class ModelRenderer:
         mujoco.mjr_readPixels(self._buffer, None, self._rect, self._mjr)
         return self._buffer[::-1].copy()  # OpenGL's first row is the bottom one
 
+    def _free_mjr(self) -> None:
+        self._mjr.free()
+        self._mjr = None
+
     def close(self) -> None:
-        """Free the model's GPU resources and release the GL lock."""
-        if self._mjr is not None:
-            self._mjr.free()  # needs the GL context current, which it is while we hold the lock
-            self._mjr = None
-        if self._locked:
-            self._locked = False
-            _LOCK.release()
+        """Free the model's GPU resources, release the GL context and the lock."""
+        if self._open is not None:
+            self._open.close()
+            self._open = None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import mujoco
@@ -138,3 +139,16 @@ def test_model_renderer_frees_its_gpu_context(scene: mujoco.MjModel) -> None:
     assert renderer._mjr is None
     with pytest.raises(RuntimeError, match="with block"):
         renderer.render(data, mujoco.MjvCamera())
+
+
+def test_views_render_from_worker_threads(
+    scene: mujoco.MjModel, fresh_scene: mujoco.MjModel, tmp_path: Path
+) -> None:
+    # The server renders from a thread pool: the one EGL context must move between threads.
+    render_views(scene, tmp_path / "main")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = list(
+            pool.map(lambda i: len(render_views(fresh_scene, tmp_path / str(i))), range(3))
+        )
+    assert counts == [24, 24, 24]
+    assert len(render_views(scene, tmp_path / "main-again")) == 24
