@@ -32,6 +32,8 @@ _CLASS_NAME = re.compile(r"^class_name\s+(\w+)", re.M)
 _EXTENDS = re.compile(r"^extends\s+(\w+)", re.M)
 _TOOL = re.compile(r"^@tool\b", re.M)
 _MAIN_SCENE = re.compile(r'^run/main_scene=".*"$', re.M)
+#: User arguments that run code from tests/godot/, which is then packed too.
+_TEST_ARGS = frozenset({"--tests", "--e2e-dock"})
 
 
 def scenario_glob(args: Iterable[str]) -> str | None:
@@ -69,8 +71,8 @@ def collect_files(project_dir: Path, args: list[str]) -> list[Path]:
     """Return the project files a run with user ``args`` needs, closed over references.
 
     Always packs ``project.godot``, ``addons/``, ``prefabs/`` and ``benchmarking/``; adds
-    the scenes the ``--scenarios=`` glob selects (and ``tests/godot/`` for ``--tests``),
-    then every file a packed text resource names by ``res://`` path.
+    the scenes the ``--scenarios=`` glob selects (and ``tests/godot/`` for ``--tests`` or
+    ``--e2e-dock``), then every file a packed text resource names by ``res://`` path.
     """
     root = project_dir.resolve()
     if not (root / "project.godot").is_file():
@@ -79,7 +81,7 @@ def collect_files(project_dir: Path, args: list[str]) -> list[Path]:
     for name in _ALWAYS:
         if (root / name).is_dir():
             wanted.update(_walk(root, root / name))
-    if "--tests" in args and (root / "tests" / "godot").is_dir():
+    if _TEST_ARGS.intersection(args) and (root / "tests" / "godot").is_dir():
         wanted.update(p for p in _walk(root, root / "tests" / "godot") if p.suffix != ".py")
     pattern = scenario_glob(args)
     if pattern is not None:

@@ -23,10 +23,34 @@ from typing import Any
 
 from benchgen.errors import GodotError
 
-__all__ = ["CHROMIUM_ARGS", "SCREENSHOT_MARK", "WebResult", "run_web"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "ISOLATION_HEADERS",
+    "MEDIA_TYPES",
+    "SCREENSHOT_MARK",
+    "WebResult",
+    "run_web",
+    "stage_page",
+]
 
 #: Godot prints this line when the scene is worth a screenshot.
 SCREENSHOT_MARK = "BENCHGEN_SCREENSHOT"
+
+#: SharedArrayBuffer (the wasm threads) needs a cross-origin isolated page; every file
+#: of the page is served with these (by the test server here and by ``benchgen serve``).
+ISOLATION_HEADERS = (
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+    ("Cache-Control", "no-store"),
+)
+#: Content types of the page's files by suffix.
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".js": "application/javascript",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".png": "image/png",
+}
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -69,20 +93,11 @@ class WebResult:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {  # noqa: RUF012  (class attribute of the stdlib handler)
-        ".html": "text/html",
-        ".js": "application/javascript",
-        ".wasm": "application/wasm",
-        ".zip": "application/zip",
-        ".png": "image/png",
-        "": "application/octet-stream",
-    }
+    extensions_map = {**MEDIA_TYPES, "": "application/octet-stream"}  # noqa: RUF012
 
     def end_headers(self) -> None:
-        # SharedArrayBuffer (the wasm threads) needs a cross-origin isolated page.
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cache-Control", "no-store")
+        for name, value in ISOLATION_HEADERS:
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -102,7 +117,9 @@ def _serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _stage(folder: Path, template: Path, args: list[str], size: tuple[int, int]) -> None:
+def stage_page(folder: Path, template: Path, args: list[str], size: tuple[int, int]) -> None:
+    """Put the template files and an ``index.html`` running ``game.zip`` with ``args`` in
+    ``folder``."""
     for path in template.iterdir():
         target = folder / path.name
         if not target.exists():
@@ -126,16 +143,19 @@ def run_web(
     screenshot: Path | None = None,
     chromium: str = "/usr/bin/chromium",
     size: tuple[int, int] = (640, 480),
+    page_url: str | None = None,
 ) -> WebResult:
     """Serve ``folder`` (holding ``game.zip``) and run it in headless Chromium until it exits.
 
-    ``on_line(text, is_error)`` gets each line as Godot prints it. Raises GodotError when
-    Chromium cannot start or Godot does not exit within ``timeout_s``.
+    ``on_line(text, is_error)`` gets each line as Godot prints it. With ``page_url`` the
+    page is staged in ``folder`` but another server serves it there (``benchgen serve``
+    with ``godot_page_dir=folder``, so the page and the API share an origin). Raises
+    GodotError when Chromium cannot start or Godot does not exit within ``timeout_s``.
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    _stage(folder, template, args, size)
+    stage_page(folder, template, args, size)
     result = WebResult(exit_code=-1)
     exited = threading.Event()
     shot_wanted = threading.Event()
@@ -151,7 +171,8 @@ def run_web(
         result.exit_code = int(code)
         exited.set()
 
-    with _serve(folder) as origin, sync_playwright() as pw:
+    served = _serve(folder) if page_url is None else contextlib.nullcontext("")
+    with served as origin, sync_playwright() as pw:
         try:
             browser = pw.chromium.launch(
                 executable_path=chromium, headless=True, args=CHROMIUM_ARGS
@@ -164,7 +185,7 @@ def run_web(
             page.expose_function("benchgenPrintError", lambda text: emit(text, True))
             page.expose_function("benchgenExit", on_exit)
             page.on("pageerror", lambda exc: emit(f"benchgen: page error: {exc}", True))
-            page.goto(f"{origin}/index.html")
+            page.goto(page_url or f"{origin}/index.html")
             deadline = time.monotonic() + timeout_s
             shot_taken = False
             while not exited.is_set():

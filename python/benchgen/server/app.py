@@ -35,7 +35,7 @@ from benchgen.server.limits import DEFAULT_MAX_BODY, BodyLimitMiddleware
 from benchgen.server.scenarios import list_scenarios, resolve_file, scenario_detail, scenario_dir
 from benchgen.store import Job, Store
 
-__all__ = ["LLM_ENV", "create_app"]
+__all__ = ["LLM_ENV", "create_app", "llm_configured"]
 
 LLM_ENV = ("BENCHGEN_LLM_BASE_URL", "BENCHGEN_LLM_MODEL")
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -95,6 +95,7 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     generate_runner: GenerateRunner | None = None,
     godot_runner: Any = None,
+    godot_page_dir: Path | None = None,
 ) -> FastAPI:
     """Return the benchgen API serving the dataset folder ``out``.
 
@@ -107,6 +108,10 @@ def create_app(
         max_body: largest request body accepted, in bytes.
         generate_runner: runs one generation request (default: a spawned child process).
         godot_runner: ``benchgen.export.runtime.run_godot`` or a stand-in.
+        godot_page_dir: a staged Godot web page (``index.html``, ``index.js``,
+            ``index.wasm``, ``game.zip``) to serve under ``/godot/`` with the
+            cross-origin isolation headers, so Godot in the browser reaches this API
+            same-origin (no CORS); see :func:`benchgen.export._web.stage_page`.
     """
     from benchgen.pipeline.batch import check_output_folder
 
@@ -159,7 +164,9 @@ def create_app(
     @app.get("/api/health", response_model=m.Health, tags=["server"])
     async def health() -> m.Health:
         """Answer at once: the server is up (jobs run elsewhere)."""
-        return m.Health(version=app.version, jobs_running=jobs.running())
+        return m.Health(
+            version=app.version, jobs_running=jobs.running(), llm_configured=llm_configured()
+        )
 
     @app.get("/api/families", response_model=list[m.FamilyInfo], tags=["families"])
     def families() -> list[m.FamilyInfo]:
@@ -349,7 +356,27 @@ def create_app(
             updated_at=job.updated_at,
         )
 
+    if godot_page_dir is not None:
+        _mount_godot_page(app, godot_page_dir.resolve())
     return app
+
+
+def llm_configured() -> bool:
+    """Return True when the LLM environment variables free-text requests need are set."""
+    return all(os.environ.get(name) for name in LLM_ENV)
+
+
+def _mount_godot_page(app: FastAPI, folder: Path) -> None:
+    from benchgen.export._web import ISOLATION_HEADERS, MEDIA_TYPES
+
+    @app.get("/godot/{name}", tags=["godot"], include_in_schema=False)
+    def godot_page(name: str) -> FileResponse:
+        """Serve one file of the staged Godot web page, cross-origin isolated."""
+        path = folder / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            raise HTTPException(404, f"no file {name!r} in the Godot page folder")
+        media = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        return FileResponse(path, media_type=media, headers=dict(ISOLATION_HEADERS))
 
 
 def _job_status(job: Job, warnings: list[str]) -> m.JobStatus:

@@ -67,6 +67,10 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     version: str
     jobs_running: int
+    llm_configured: bool = Field(
+        default=False,
+        description="Free-text requests can run: the LLM environment variables are set.",
+    )
 
 
 class FamilyInfo(BaseModel):

@@ -136,7 +136,7 @@ class _Checker:
         """Update the trial's record from the current state; return True to stop."""
         data = self.data
         qpos_max = float(np.abs(data.qpos).max())
-        speed = float(np.abs(data.qvel[self.lin]).max())
+        speed = self._speed()
         # Written as "not <=" so that NaN, which compares false, fails too.
         if not qpos_max <= QPOS_LIMIT or not np.isfinite(data.qvel).all():
             return self._fail(
@@ -174,8 +174,12 @@ class _Checker:
         self.reached = self.reached or inside
         return self.action == "reference" and self.reached
 
+    def _speed(self) -> float:
+        """Return the largest linear speed (norm, m/s) of any free body."""
+        return float(np.sqrt((self.data.qvel[self.lin].reshape(-1, 3) ** 2).sum(axis=1)).max())
+
     def final_speed(self) -> float:
-        return float(np.abs(self.data.qvel[self.lin]).max())
+        return self._speed()
 
 
 def run_trial(
