@@ -176,19 +176,9 @@ def validate(
 
 def _render_into(spec: Any, folder: Path, report: SimulationReport) -> None:
     """Render views and a video of the built scenario and copy them to renders/."""
-    from benchgen.render import render_scenario
-    from benchgen.verify.simulate import trial_model
+    from benchgen.pipeline.build import render_folder
 
-    model, _ = trial_model(spec, folder, "null")
-    video_model, video_data = trial_model(spec, folder, "reference")
-    rendered = render_scenario(
-        folder,
-        model,
-        video_model=video_model,
-        video_data=video_data,
-        seconds=min(spec.horizon_s, 4.0),
-        title=f"{spec.id}: {spec.task}",
-    )
+    rendered = render_folder(spec, folder)
     images = Path("renders/images")
     for stale in images.glob("*"):
         stale.unlink()

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from benchgen.errors import BenchgenError
 
-__all__ = ["DEFAULT_OUT", "console", "err_console", "fail", "reports_errors"]
+__all__ = ["DEFAULT_OUT", "console", "err_console", "fail", "reports_errors", "scenario_folders"]
 
 DEFAULT_OUT = Path("out")
 console = Console(highlight=False)
@@ -43,3 +43,15 @@ def reports_errors(func: F) -> F:
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def scenario_folders(folder: Path) -> list[Path]:
+    """Return the scenario folders under ``folder``, or exit with a clear error."""
+    from benchgen.verify.folder import find_scenarios
+
+    if not folder.exists():
+        fail(f"{folder} does not exist: pass a dataset folder made by `benchgen generate`")
+    folders = find_scenarios(folder)
+    if not folders:
+        fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
+    return folders

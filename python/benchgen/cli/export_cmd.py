@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from benchgen.cli._common import console, fail, reports_errors
+from benchgen.cli._common import console, reports_errors, scenario_folders
 from benchgen.cli.app import app
 
 __all__: list[str] = []
@@ -35,13 +35,7 @@ def export_godot(
     folder: Annotated[Path, typer.Argument(help="A dataset folder or one scenario folder.")],
 ) -> None:
     """Write godot/scene.tscn (and its .tres resources) for every scenario under FOLDER."""
-    from benchgen.verify import find_scenarios
-
-    if not folder.exists():
-        fail(f"{folder} does not exist: pass a dataset folder made by `benchgen generate`")
-    folders = find_scenarios(folder)
-    if not folders:
-        fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
+    folders = scenario_folders(folder)
     for path in folders:
         written = _export_folder(path)
         console.print(f"{path.name}  {len(written)} files  {written[0]}")

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
+from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors, scenario_folders
 from benchgen.cli.app import app
 
 __all__: list[str] = []
@@ -138,13 +138,9 @@ def verify(
     ] = False,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
-    from benchgen.verify import find_scenarios, verify_folder
+    from benchgen.verify import verify_folder
 
-    if not folder.exists():
-        fail(f"{folder} does not exist: pass a dataset folder made by `benchgen generate`")
-    folders = find_scenarios(folder)
-    if not folders:
-        fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
+    folders = scenario_folders(folder)
     reports = []
     with Progress(
         TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from benchgen.errors import InvalidSpecError
 from benchgen.spec.models import (
@@ -61,6 +61,23 @@ class Layout(BaseModel):
     reference_solution: ReferenceSolution
     horizon_s: float
 
+    @model_validator(mode="after")
+    def _distinct_names(self) -> Layout:
+        """Part names key meshes and MJCF geoms: they must be unique and not reserved."""
+        names = [p.name for p in self.static_parts]
+        names += [f"solution_{p.name}" for p in self.reference_solution.parts]
+        reserved = [
+            n
+            for n in names[: len(self.static_parts)]
+            if n == "moved_object" or n.startswith("solution_")
+        ]
+        if reserved:
+            raise ValueError(f"static part name {reserved[0]!r} is reserved; rename the part")
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"part names must be unique; {duplicates[0]!r} is used twice")
+        return self
+
 
 class Family:
     """A procedural scenario family: subclass, set the class attributes, fill ``layout``."""
@@ -90,7 +107,7 @@ class Family:
             drawn = (
                 float(rng.uniform(lo, hi)) if lo is not None and hi is not None else info.default
             )
-            values[field_name] = overrides.get(field_name, round(drawn, 4))
+            values[field_name] = overrides.get(field_name, _round_within(drawn, lo, hi))
         try:
             return self.Params.model_validate(values)
         except ValidationError as exc:
@@ -144,6 +161,18 @@ class Family:
             start_pose=Pose(pos=[round(v, 7) + 0.0 for v in at]),
             mesh="meshes/moved_object.obj",
         )
+
+
+def _round_within(value: Any, lo: float | None, hi: float | None) -> Any:
+    """Round a drawn value to 4 decimals without leaving its bounds."""
+    if not isinstance(value, float):
+        return value
+    rounded = round(value, 4)
+    if lo is not None:
+        rounded = max(rounded, lo)
+    if hi is not None:
+        rounded = min(rounded, hi)
+    return rounded
 
 
 def _bounds(metadata: list[Any]) -> tuple[float | None, float | None]:

@@ -67,6 +67,23 @@ def _add_zone(spec: mujoco.MjSpec, name: str, box: Box, kind: str) -> None:
     )
 
 
+def _add_lighting(mj: mujoco.MjSpec) -> None:
+    """Light the scene for renders: a bright headlight, a sun and a pale gradient sky."""
+    mj.visual.headlight.ambient = [0.35, 0.35, 0.35]
+    mj.visual.headlight.diffuse = [0.55, 0.55, 0.55]
+    mj.visual.headlight.specular = [0.1, 0.1, 0.1]
+    mj.add_texture(
+        name="sky",
+        type=mujoco.mjtTexture.mjTEXTURE_SKYBOX,
+        builtin=mujoco.mjtBuiltin.mjBUILTIN_GRADIENT,
+        rgb1=[0.85, 0.88, 0.93],
+        rgb2=[0.55, 0.6, 0.7],
+        width=64,
+        height=64,
+    )
+    mj.worldbody.add_light(name="sun", pos=[0, 0, 5], dir=[0.3, 0.2, -1], diffuse=[0.5, 0.5, 0.5])
+
+
 def build_mjspec(spec: ScenarioSpec) -> mujoco.MjSpec:
     """Return the MjSpec of a scenario with no action applied (what model.xml holds).
 
@@ -83,6 +100,7 @@ def build_mjspec(spec: ScenarioSpec) -> mujoco.MjSpec:
     mj.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
     mj.option.enableflags |= int(mujoco.mjtEnableBit.mjENBL_ENERGY)
     mj.compiler.degree = False
+    _add_lighting(mj)
     for part in spec.static_parts:
         mj.add_mesh(name=f"{part.name}_visual", file=part.mesh)
         mj.worldbody.add_geom(

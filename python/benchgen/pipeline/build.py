@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,10 +23,14 @@ from benchgen.families.base import Family, Layout
 from benchgen.spec.io import dump_spec
 from benchgen.spec.models import FailureReason, ScenarioSpec, Verification, VerificationCheck
 
+if TYPE_CHECKING:
+    from benchgen.render import RenderSet
+
 __all__ = [
     "BuildOutcome",
     "build_scenario",
     "file_hashes",
+    "render_folder",
     "scenario_folder",
     "write_scenario_files",
 ]
@@ -137,13 +141,14 @@ def _export_godot(spec: ScenarioSpec, folder: Path) -> None:
     export_scenario(spec, folder)
 
 
-def _render(spec: ScenarioSpec, folder: Path) -> None:
+def render_folder(spec: ScenarioSpec, folder: Path) -> RenderSet:
+    """Render the 24 views, contact sheet and reference video of a scenario folder."""
     from benchgen.render import render_scenario
     from benchgen.verify.simulate import trial_model
 
     model, _ = trial_model(spec, folder, "null")
     video_model, video_data = trial_model(spec, folder, "reference")
-    render_scenario(
+    return render_scenario(
         folder,
         model,
         video_model=video_model,
@@ -199,7 +204,7 @@ def build_scenario(
                     _export_godot(spec, tmp)
             if renders:
                 with timer.stage("render"):
-                    _render(spec, tmp)
+                    render_folder(spec, tmp)
         with timer.stage("write"):
             spec.files = file_hashes(tmp)
             (tmp / "scenario.json").write_text(dump_spec(spec), encoding="utf-8")
