@@ -50,7 +50,7 @@ def serial_profile(per_family: int, out: Path) -> None:
 
     stages: dict[str, list[float]] = defaultdict(list)
     ratios, totals = [], []
-    build_scenario(get_family("ramp_to_goal"), 10**6, out_root=out / "warm", godot=True)
+    build_scenario(get_family("ramp_to_goal"), 999_999, out_root=out / "warm", godot=True)
     for name in family_names():
         family = get_family(name)
         for seed in range(per_family):

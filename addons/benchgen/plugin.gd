@@ -1,13 +1,21 @@
 @tool
 extends EditorPlugin
-## The benchgen editor plugin: registers the [code]BenchgenSwitcher[/code] autoload.
+## The benchgen editor plugin: the [code]BenchgenSwitcher[/code] autoload, the backend
+## settings and the generator dock.
 ##
 ## The autoload is added when the plugin is enabled and removed when it is disabled, as
 ## Godot's EditorPlugin template advises: doing it in [method _exit_tree] would also drop
-## it from project.godot every time the editor closes.
+## it from project.godot every time the editor closes. The dock lives while the plugin is
+## in the tree; its logic is in [code]dock/[/code] (no editor API there but
+## [code]benchmark_scene_editor.gd[/code], which gives "Add to benchmark" its undo).
 
 const AUTOLOAD_NAME := "BenchgenSwitcher"
 const AUTOLOAD_PATH := "res://addons/benchgen/runtime/scenario_switcher.gd"
+const DOCK_SCENE := preload("res://addons/benchgen/dock/dock.tscn")
+const SceneEditor := preload("res://addons/benchgen/dock/benchmark_scene_editor.gd")
+
+var _dock: Control
+var _scene_editor: SceneEditor
 
 
 func _enable_plugin() -> void:
@@ -20,10 +28,15 @@ func _disable_plugin() -> void:
 
 
 func _enter_tree() -> void:
-	# The generator dock (addons/benchgen/dock/) is added here, with its removal in
-	# _exit_tree, when it lands.
-	pass
+	BenchgenBackendProcess.register_settings()
+	_scene_editor = SceneEditor.new(get_undo_redo())
+	_dock = DOCK_SCENE.instantiate()
+	_dock.set("benchmark_editor", _scene_editor.add_scenes)
+	add_control_to_dock(DOCK_SLOT_RIGHT_UL, _dock)
 
 
 func _exit_tree() -> void:
-	pass
+	remove_control_from_docks(_dock)
+	_dock.queue_free()
+	_dock = null
+	_scene_editor = null

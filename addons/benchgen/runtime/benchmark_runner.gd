@@ -23,6 +23,8 @@ const SCREENSHOT_FRAMES := 5
 const DEFAULT_GLOB := "res://scenarios/*/godot/scene.tscn"
 ## The GDScript test harness run by [code]--tests[/code].
 const TEST_RUNNER_PATH := "res://tests/godot/test_runner.gd"
+## The dock's end-to-end test run by [code]--e2e-dock[/code].
+const E2E_DOCK_PATH := "res://tests/godot/e2e_dock.gd"
 ## Exit codes.
 const EXIT_OK := 0
 const EXIT_TESTS_FAILED := 1
@@ -53,6 +55,8 @@ func run(argv: PackedStringArray) -> int:
 		push_error("benchgen: " + args.error)
 		print(BenchgenRunArgs.USAGE)
 		return EXIT_BAD_ARGS
+	if args.e2e_dock:
+		return await _run_harness(E2E_DOCK_PATH, "run", [args.screenshot])
 	configure_engine(args.speed, args.render)
 	var code := EXIT_OK
 	if args.tests:
@@ -175,14 +179,19 @@ static func write_report(report: Dictionary, path: String) -> Error:
 
 
 func _run_tests() -> int:
-	if not ResourceLoader.exists(TEST_RUNNER_PATH):
-		push_error("benchgen: --tests needs %s, which is not in this project." % TEST_RUNNER_PATH)
-		return EXIT_TESTS_FAILED
-	var harness: Node = (load(TEST_RUNNER_PATH) as GDScript).new()
-	add_child(harness)
-	var failed: int = await harness.call("run_all")
-	harness.queue_free()
+	var failed: int = await _run_harness(TEST_RUNNER_PATH, "run_all", [])
 	return EXIT_OK if failed == 0 else EXIT_TESTS_FAILED
+
+
+func _run_harness(path: String, method: StringName, call_args: Array) -> int:
+	if not ResourceLoader.exists(path):
+		push_error("benchgen: this option needs %s, which is not in this project." % path)
+		return EXIT_TESTS_FAILED
+	var harness: Node = (load(path) as GDScript).new()
+	add_child(harness)
+	var result: int = await harness.callv(method, call_args)
+	harness.queue_free()
+	return result
 
 
 func _announce_screenshot(_manager: BenchgenScenarioManager) -> void:

@@ -18,6 +18,7 @@ const USAGE := """usage: godot --headless --path . -- [options]
   --render           keep rendering (off by default: it only costs time)
   --screenshot       render, and print BENCHGEN_SCREENSHOT when the first scene is up
   --tests            run the GDScript tests in res://tests/godot/ first
+  --e2e-dock         run the dock's end-to-end test against the backend serving this page
   --help             print this text"""
 ## Agent names accepted by [code]--agent[/code].
 const AGENTS: PackedStringArray = ["null", "random", "oracle"]
@@ -42,6 +43,8 @@ var render: bool = false
 var screenshot: bool = false
 ## Run the GDScript tests.
 var tests: bool = false
+## Run the dock's end-to-end test (res://tests/godot/e2e_dock.gd) instead of scenarios.
+var e2e_dock: bool = false
 ## Print the usage and exit.
 var help: bool = false
 ## Why the arguments are invalid; empty when they are valid.
@@ -93,6 +96,8 @@ func _take(arg: String) -> void:
 			screenshot = true
 		"--tests":
 			tests = true
+		"--e2e-dock":
+			e2e_dock = true
 		"--help", "-h":
 			help = true
 		_:

@@ -258,7 +258,7 @@ class ScenarioSpec(_Model):
     """One scenario: geometry, zones, the moved object, its reference solution and proof."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*-[0-9]{6}-[0-9a-f]{6}$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*-[0-9]{6,10}-[0-9a-f]{6}$")
     family: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
     seed: int = Field(ge=0, lt=2**31)
     params: dict[str, Any]

@@ -56,6 +56,13 @@ def test_family_has_description_and_schema(name: str) -> None:
     assert schema["type"] == "object" and schema["properties"]
 
 
+def test_the_largest_seed_builds(tmp_path: Path) -> None:
+    """Seeds go up to 2**31 - 1: the id keeps all their digits."""
+    outcome = build_scenario(get_family("ramp_to_goal"), 2**31 - 1, out_root=tmp_path, godot=False)
+    assert outcome.scenario_id.startswith("ramp_to_goal-2147483647-")
+    assert outcome.status in ("promoted", "rejected")
+
+
 def test_unknown_family_lists_the_available_ones() -> None:
     with pytest.raises(UnknownFamilyError, match=r"available: .*ramp_to_goal"):
         get_family("../../etc/passwd")
