@@ -66,12 +66,12 @@ class FunnelDrop(Family):
         ledge_h = z_top + p.drop
         ledge_len = p.setback + 0.12
 
-        goal_half = a + 0.5 * p.hopper_reach
-        goal_top = 2 * r + 0.4 * p.exit_clearance
+        goal_half = a + 0.6 * p.hopper_reach
+        goal_top = 2 * r + 0.5 * p.exit_clearance
         goal = box([xc - goal_half, -goal_half, 0.0], [xc + goal_half, goal_half, goal_top])
         strip = (goal_half + FORBID_CLEAR, goal_half + FORBID_CLEAR + 0.2)
         # The strips lie across the push direction: after dropping through, the ball rolls
-        # on along x (and back off the ledge), never sideways into them.
+        # on along x (and back from the ledge), never sideways into them.
         forbid = [
             box([xc - goal_half, strip[0], 0.0], [xc + goal_half, strip[1], goal_top]),
             box([xc - goal_half, -strip[1], 0.0], [xc + goal_half, -strip[0], goal_top]),

@@ -18,7 +18,8 @@ G = 9.81
 # The push aims the stop at the goal's middle with 5 % more speed (10 % more distance), so
 # the cube comes to rest inside the goal in MuJoCo and its centre still enters the goal if
 # another engine's sliding friction is ~25 % higher. The table is long enough that the cube
-# also stops on it when friction is 15 % lower (Jolt combines equal frictions to the same μ).
+# also stops on it when friction is 15 % lower. Table and cube share one friction, so
+# MuJoCo's max, Godot's min and Jolt's geometric mean all combine them to the same μ.
 SPEED_MARGIN = 1.05
 LOW_FRICTION = 0.85
 PIT_CLEAR = 0.05  # m between the table and a forbidden pit
