@@ -116,7 +116,7 @@ def write_scenario_files(
     with timer.stage("mjcf"):
         mj = build_mjspec(spec)
         try:
-            compile_mjspec(mj, folder)
+            model = compile_mjspec(mj, folder)
             (folder / "model.xml").write_text(mj.to_xml(), encoding="utf-8")
         except BenchgenError as exc:
             return Verification(
@@ -131,7 +131,7 @@ def write_scenario_files(
                 ],
             )
     with timer.stage("verify"):
-        verification = run_gate(spec, layout, geometry, folder)
+        verification = run_gate(spec, layout, geometry, folder, model=model)
     return verification
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import mujoco
+
 from benchgen.errors import ModelError
+from benchgen.mjcf.builder import compile_mjspec, load_mjspec
 from benchgen.spec.models import (
     FailureReason,
     ScenarioSpec,
@@ -61,12 +64,14 @@ def _solvable(trial: TrialResult) -> VerificationCheck:
 
 
 def dynamic_checks(
-    spec: ScenarioSpec, folder: Path
+    spec: ScenarioSpec, folder: Path, *, model: mujoco.MjModel | None = None
 ) -> tuple[list[VerificationCheck], list[TrialResult]]:
-    """Load the model and run both trials; return the checks and the trials."""
+    """Load the model (unless ``model`` is given) and run both trials."""
     try:
-        null = simulate(spec, folder, action="null")
-        reference = simulate(spec, folder, action="reference")
+        if model is None:
+            model = compile_mjspec(load_mjspec(folder / "model.xml"), folder)
+        null = simulate(spec, folder, action="null", model=model)
+        reference = simulate(spec, folder, action="reference", model=model)
     except ModelError as exc:
         failed = VerificationCheck(
             name="model_loads", passed=False, reason=FailureReason.MODEL_REJECTED, detail=str(exc)
@@ -81,7 +86,14 @@ def dynamic_checks(
     return checks, [null, reference]
 
 
-def run_gate(spec: ScenarioSpec, layout: Layout, geometry: Geometry, folder: Path) -> Verification:
+def run_gate(
+    spec: ScenarioSpec,
+    layout: Layout,
+    geometry: Geometry,
+    folder: Path,
+    *,
+    model: mujoco.MjModel | None = None,
+) -> Verification:
     """Run the static and dynamic checks on a scenario written to ``folder``.
 
     Returns:
@@ -91,7 +103,7 @@ def run_gate(spec: ScenarioSpec, layout: Layout, geometry: Geometry, folder: Pat
 
     checks = validate_layout(layout, geometry)
     if all(c.passed for c in checks):
-        more, trials = dynamic_checks(spec, folder)
+        more, trials = dynamic_checks(spec, folder, model=model)
     else:
         skipped = FailureReason.VALIDATION_FAILED
         more = [

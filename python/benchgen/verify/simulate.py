@@ -9,6 +9,7 @@ cost of ``mj_step`` itself; zones are far larger than the distance travelled in 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -63,18 +64,20 @@ class TrialZones:
 
 
 def trial_model(
-    spec: ScenarioSpec, folder: Path, action: Action
+    spec: ScenarioSpec, folder: Path, action: Action, *, model: mujoco.MjModel | None = None
 ) -> tuple[mujoco.MjModel, mujoco.MjData]:
     """Load ``folder/model.xml``, apply ``action`` and return model and data at t = 0.
 
     The reference solution's placed parts become fixed geoms; its push becomes the
-    moved object's initial linear velocity.
+    moved object's initial linear velocity. ``model``, the compiled model.xml, saves a
+    compile when the action adds no parts.
     """
-    mj = load_mjspec(folder / "model.xml")
     solution = spec.reference_solution
-    if action == "reference":
-        add_placed_parts(mj, solution.parts)
-    model = compile_mjspec(mj, folder)
+    if model is None or (action == "reference" and solution.parts):
+        mj = load_mjspec(folder / "model.xml")
+        if action == "reference":
+            add_placed_parts(mj, solution.parts)
+        model = compile_mjspec(mj, folder)
     data = mujoco.MjData(model)
     if action == "reference" and solution.push is not None:
         joint = model.body(spec.moved_object.body).jntadr[0]
@@ -84,8 +87,32 @@ def trial_model(
     return model, data
 
 
+Bounds = tuple[tuple[float, float, float], tuple[float, float, float]]
+
+
+def _bounds(box: Box) -> Bounds:
+    return (box.min[0], box.min[1], box.min[2]), (box.max[0], box.max[1], box.max[2])
+
+
+def _inside(p: list[float], box: Bounds) -> bool:
+    lo, hi = box
+    return lo[0] <= p[0] <= hi[0] and lo[1] <= p[1] <= hi[1] and lo[2] <= p[2] <= hi[2]
+
+
+def _overlap(lo: list[float], hi: list[float], box: Bounds) -> bool:
+    blo, bhi = box
+    return (
+        lo[0] < bhi[0] and blo[0] < hi[0] and lo[1] < bhi[1] and blo[1] < hi[1]
+        and lo[2] < bhi[2] and blo[2] < hi[2]
+    )  # fmt: skip
+
+
 class _Checker:
-    """Per-step checks on one trial, with every zone pre-packed into numpy arrays."""
+    """Per-step checks on one trial.
+
+    The checks run every few steps of every trial, so they use plain Python floats on
+    3-vectors: for arrays this small, one numpy call costs more than the whole comparison.
+    """
 
     def __init__(
         self, model: mujoco.MjModel, data: mujoco.MjData, zones: TrialZones, action: Action
@@ -94,13 +121,14 @@ class _Checker:
         self.body = model.body(zones.moved_body).id
         start = model.body_geomadr[self.body]
         geoms = range(start, start + model.body_geomnum[self.body])
-        self.geoms = [g for g in geoms if model.geom_contype[g] or model.geom_conaffinity[g]]
+        collides = [g for g in geoms if model.geom_contype[g] or model.geom_conaffinity[g]]
+        self.spheres = [g for g in collides if model.geom_type[g] == mujoco.mjtGeom.mjGEOM_SPHERE]
+        self.others = [g for g in collides if g not in self.spheres]
         joints = np.flatnonzero(model.jnt_type == mujoco.mjtJoint.mjJNT_FREE)
         self.lin = np.concatenate([model.jnt_dofadr[j] + np.arange(3) for j in joints])
-        self.ws_lo, self.ws_hi = np.array(zones.workspace.min), np.array(zones.workspace.max)
-        self.goal_lo, self.goal_hi = np.array(zones.goal.min), np.array(zones.goal.max)
-        self.forbid_lo = np.array([z.min for z in zones.forbid]).reshape(-1, 3)
-        self.forbid_hi = np.array([z.max for z in zones.forbid]).reshape(-1, 3)
+        self.bad_warnings = np.array([int(w) for w in _BAD_WARNINGS])
+        self.workspace, self.goal = _bounds(zones.workspace), _bounds(zones.goal)
+        self.forbid = [_bounds(z) for z in zones.forbid]
         self.e0 = float(data.energy[0] + data.energy[1])
         free_mass = float(sum(model.body_mass[model.jnt_bodyid[j]] for j in joints))
         self.energy_tol = ENERGY_TOL_ABS + ENERGY_TOL_REL * (
@@ -111,22 +139,25 @@ class _Checker:
         self.reason: FailureReason | None = None
         self.detail = ""
 
-    def _aabb(self) -> tuple[np.ndarray, np.ndarray]:
+    def _aabb(self) -> tuple[list[float], list[float]]:
         """Return the world AABB of the moved body's collision geoms (exact for box/sphere)."""
         model, data = self.model, self.data
         lows, highs = [], []
-        for g in self.geoms:
+        for g in self.spheres:
+            r = float(model.geom_size[g][0])
+            x, y, z = data.geom_xpos[g].tolist()
+            lows.append((x - r, y - r, z - r))
+            highs.append((x + r, y + r, z + r))
+        for g in self.others:
             if model.geom_type[g] == mujoco.mjtGeom.mjGEOM_BOX:
                 half = np.abs(data.geom_xmat[g].reshape(3, 3)) @ model.geom_size[g]
-            elif model.geom_type[g] == mujoco.mjtGeom.mjGEOM_SPHERE:
-                half = model.geom_size[g][0]
             else:
-                half = model.geom_rbound[g]
-            lows.append(data.geom_xpos[g] - half)
-            highs.append(data.geom_xpos[g] + half)
+                half = np.full(3, model.geom_rbound[g])
+            lows.append(tuple((data.geom_xpos[g] - half).tolist()))
+            highs.append(tuple((data.geom_xpos[g] + half).tolist()))
         if len(lows) == 1:
-            return lows[0], highs[0]
-        return np.min(lows, axis=0), np.max(highs, axis=0)
+            return list(lows[0]), list(highs[0])
+        return [min(c) for c in zip(*lows, strict=True)], [max(c) for c in zip(*highs, strict=True)]
 
     def _fail(self, reason: FailureReason, detail: str) -> bool:
         self.reason, self.detail = reason, detail
@@ -136,47 +167,48 @@ class _Checker:
         """Update the trial's record from the current state; return True to stop."""
         data = self.data
         qpos_max = float(np.abs(data.qpos).max())
-        speed = self._speed()
+        qvel_max = float(np.abs(data.qvel).max())
         # Written as "not <=" so that NaN, which compares false, fails too.
-        if not qpos_max <= QPOS_LIMIT or not np.isfinite(data.qvel).all():
+        if not (qpos_max <= QPOS_LIMIT and qvel_max <= math.inf):
             return self._fail(
                 FailureReason.PHYSICS_INSTABILITY, "NaN, Inf or |qpos| > 1e4 in the state"
             )
-        if any(data.warning[w].number for w in _BAD_WARNINGS):
+        if data.warning.number[self.bad_warnings].any():
             return self._fail(FailureReason.PHYSICS_INSTABILITY, "MuJoCo reset a diverged state")
+        speed = self._speed()
         self.max_speed = max(self.max_speed, speed)
         if not speed <= MAX_SPEED:
             return self._fail(
                 FailureReason.PHYSICS_INSTABILITY,
                 f"a body moved at {speed:.1f} m/s (limit {MAX_SPEED})",
             )
-        self.energy_growth = max(
-            self.energy_growth, float(data.energy[0] + data.energy[1]) - self.e0
-        )
-        centre = data.xpos[self.body]
-        if not (np.all(self.ws_lo <= centre) and np.all(centre <= self.ws_hi)):
-            where = np.round(centre, 3).tolist()
+        energy = data.energy
+        self.energy_growth = max(self.energy_growth, float(energy[0] + energy[1]) - self.e0)
+        centre = data.xpos[self.body].tolist()
+        if not _inside(centre, self.workspace):
+            where = [round(v, 3) for v in centre]
             return self._fail(
                 FailureReason.OUT_OF_BOUNDS, f"the moved object left the workspace at {where}"
             )
         lo, hi = self._aabb()
-        hits = np.flatnonzero(
-            np.all(lo < self.forbid_hi, axis=1) & np.all(self.forbid_lo < hi, axis=1)
-        )
-        if len(hits):
-            self.touched = True
-            return self._fail(FailureReason.FORBID_ZONE_HIT, f"entered forbid zone {int(hits[0])}")
+        for i, zone in enumerate(self.forbid):
+            if _overlap(lo, hi, zone):
+                self.touched = True
+                return self._fail(FailureReason.FORBID_ZONE_HIT, f"entered forbid zone {i}")
         # No action must not even graze the goal; the reference must bring the centre inside.
         if self.action == "null":
-            inside = bool(np.all(lo < self.goal_hi) and np.all(self.goal_lo < hi))
+            inside = _overlap(lo, hi, self.goal)
         else:
-            inside = bool(np.all(self.goal_lo <= centre) and np.all(centre <= self.goal_hi))
+            inside = _inside(centre, self.goal)
         self.reached = self.reached or inside
         return self.action == "reference" and self.reached
 
     def _speed(self) -> float:
         """Return the largest linear speed (norm, m/s) of any free body."""
-        return float(np.sqrt((self.data.qvel[self.lin].reshape(-1, 3) ** 2).sum(axis=1)).max())
+        v = self.data.qvel[self.lin].tolist()
+        return max(
+            math.sqrt(v[i] ** 2 + v[i + 1] ** 2 + v[i + 2] ** 2) for i in range(0, len(v), 3)
+        )
 
     def final_speed(self) -> float:
         return self._speed()
@@ -230,13 +262,16 @@ def run_trial(
     )
 
 
-def simulate(spec: ScenarioSpec, folder: Path, *, action: Action) -> TrialResult:
+def simulate(
+    spec: ScenarioSpec, folder: Path, *, action: Action, model: mujoco.MjModel | None = None
+) -> TrialResult:
     """Run one trial of the scenario in ``folder`` (its model.xml and meshes).
 
     Args:
         spec: the scenario spec (zones, moved object, reference solution, horizon).
         folder: the scenario folder holding model.xml.
         action: ``"null"`` for no action, ``"reference"`` to replay the reference solution.
+        model: model.xml already compiled (optional; it is loaded from ``folder`` otherwise).
 
     Returns:
         The typed trial result.
@@ -244,7 +279,7 @@ def simulate(spec: ScenarioSpec, folder: Path, *, action: Action) -> TrialResult
     Raises:
         ModelError: MuJoCo rejects model.xml.
     """
-    model, data = trial_model(spec, folder, action)
+    model, data = trial_model(spec, folder, action, model=model)
     return run_trial(
         model, data, TrialZones.from_spec(spec), action=action, horizon_s=spec.horizon_s
     )
