@@ -10,9 +10,9 @@ setup:
 
 demo: setup
 	$(VENV)/benchgen generate --family all --count 2 --seed 7 --out $(DEMO) --workers 2
-	$(VENV)/benchgen verify $(DEMO)
+	$(VENV)/benchgen verify $(DEMO) --godot
 	$(VENV)/benchgen stats --out $(DEMO)
-	@echo "Results: scenario folders in $(DEMO)/<family>/<id>/ (contact sheets in renders/), store $(DEMO)/benchgen.sqlite"
+	@echo "Results: scenario folders in $(DEMO)/<family>/<id>/ (renders/contact_sheet.png, godot/scene.tscn), store $(DEMO)/benchgen.sqlite"
 
 test: setup lint
 	$(VENV)/pytest -q
