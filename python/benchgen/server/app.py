@@ -67,6 +67,9 @@ class _App(FastAPI):
 
 def _explain(exc: RequestValidationError) -> str:
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    if first.get("type") == "json_invalid":
+        at = first.get("loc", ("body", "?"))[-1]
+        return f"the body is not valid JSON (error at character {at}): send a JSON object"
     loc = [str(p) for p in first.get("loc", ())]
     if loc[:1] == ["body"]:
         loc = loc[2:] if loc[1:2] and loc[1] in m.JOB_KINDS else loc[1:]

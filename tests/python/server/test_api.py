@@ -89,6 +89,14 @@ def test_malformed_json_is_4xx(client: httpx.Client, raw: bytes) -> None:
     assert client.get("/api/health").status_code == 200
 
 
+def test_malformed_json_says_so(client: httpx.Client) -> None:
+    response = client.post(
+        "/api/jobs", content=b'{"family": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("the body is not valid JSON")
+
+
 def test_20_mb_body_is_refused_with_413(client: httpx.Client) -> None:
     body = b'{"family": "ramp_to_goal", "request": "' + b"x" * (20 * 1024 * 1024) + b'"}'
     response = client.post("/api/jobs", content=body, headers={"content-type": "application/json"})
