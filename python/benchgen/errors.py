@@ -14,7 +14,8 @@ also subclasses that builtin::
     ├── StoreError (RuntimeError)           the metadata database refused a write
     ├── GodotError (RuntimeError)           no Godot runtime, or Godot reported an error
     ├── SandboxError (RuntimeError)         bubblewrap is missing or refused to start
-    └── AgentError (RuntimeError)           the LLM path failed (endpoint, protocol, limits)
+    ├── AgentError (RuntimeError)           the LLM path failed (endpoint, protocol, limits)
+    └── ClusterError (RuntimeError)         Temporal unreachable, or a cluster run failed
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 __all__ = [
     "AgentError",
     "BenchgenError",
+    "ClusterError",
     "GeometryError",
     "GodotError",
     "InvalidSpecError",
@@ -79,3 +81,7 @@ class SandboxError(BenchgenError, RuntimeError):
 
 class AgentError(BenchgenError, RuntimeError):
     """The LLM agent path failed: endpoint, protocol or iteration limits."""
+
+
+class ClusterError(BenchgenError, RuntimeError):
+    """The Temporal server cannot be reached or started, or a cluster run failed."""

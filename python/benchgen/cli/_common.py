@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,10 +11,20 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from benchgen.errors import BenchgenError
 
-__all__ = ["DEFAULT_OUT", "console", "err_console", "fail", "reports_errors", "scenario_folders"]
+__all__ = [
+    "DEFAULT_OUT",
+    "console",
+    "err_console",
+    "fail",
+    "parse_params",
+    "print_generate_summary",
+    "reports_errors",
+    "scenario_folders",
+]
 
 DEFAULT_OUT = Path("out")
 console = Console(highlight=False)
@@ -55,3 +66,27 @@ def scenario_folders(folder: Path) -> list[Path]:
     if not folders:
         fail(f"no scenario.json found under {folder} (expected <family>/<id>/scenario.json)")
     return folders
+
+
+def parse_params(params: str | None) -> dict[str, Any] | None:
+    """Parse ``--params``: a JSON object of fixed family parameters, or None."""
+    if not params:
+        return None
+    try:
+        value = json.loads(params)
+    except json.JSONDecodeError as exc:
+        fail(f"--params must be a JSON object such as '{{\"ball_radius\": 0.05}}': {exc.msg}")
+    if not isinstance(value, dict):
+        fail(f"--params must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def print_generate_summary(report: Any, *, store_url: str) -> None:
+    """Print the per-family table of a generate report and where the results are."""
+    table = Table(title=f"Scenarios in {report.out}")
+    for column in ("family", "promoted", "rejected", "attempts"):
+        table.add_column(column, justify="left" if column == "family" else "right")
+    for fam in report.families:
+        table.add_row(fam.family, str(fam.promoted), str(fam.rejected), str(fam.attempts))
+    console.print(table)
+    console.print(f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  store: {store_url}")

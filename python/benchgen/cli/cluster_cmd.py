@@ -98,14 +98,14 @@ def generate_cluster(
     ] = 64,
 ) -> None:
     """Generate COUNT verified scenarios per family on the workers of a Temporal cluster."""
-    from benchgen.cli.pipeline_cmd import _parse_params, _print_generate_summary
+    from benchgen.cli._common import parse_params, print_generate_summary
     from benchgen.families import family_names
     from benchgen.orchestration.client import generate_on_cluster
     from benchgen.pipeline import check_output_folder
     from benchgen.store import default_db_url
 
     names = family_names() if family == "all" else [family]
-    overrides = _parse_params(params)
+    overrides = parse_params(params)
     check_output_folder(out)
     with Progress(
         TextColumn("{task.description:<16}"),
@@ -138,7 +138,7 @@ def generate_cluster(
             store_url=db or default_db_url(out),
             on_outcome=on_outcome,
         )
-    _print_generate_summary(report)
+    print_generate_summary(report, store_url=db or default_db_url(out))
     if not report.complete:
         fail(
             "some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +9,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors, scenario_folders
+from benchgen.cli._common import (
+    DEFAULT_OUT,
+    console,
+    fail,
+    parse_params,
+    print_generate_summary,
+    reports_errors,
+    scenario_folders,
+)
 from benchgen.cli.app import app
 
 __all__: list[str] = []
@@ -37,18 +44,6 @@ def families() -> None:
         typer.echo(f"{name}  {get_family(name).description}")
 
 
-def _parse_params(params: str | None) -> dict[str, Any] | None:
-    if not params:
-        return None
-    try:
-        value = json.loads(params)
-    except json.JSONDecodeError as exc:
-        fail(f"--params must be a JSON object such as '{{\"ball_radius\": 0.05}}': {exc.msg}")
-    if not isinstance(value, dict):
-        fail(f"--params must be a JSON object, not {type(value).__name__}")
-    return value
-
-
 @app.command()
 @reports_errors
 def generate(
@@ -72,7 +67,7 @@ def generate(
     from benchgen.pipeline import generate as run_generate
 
     names = family_names() if family == "all" else [family]
-    overrides = _parse_params(params)
+    overrides = parse_params(params)
     check_output_folder(out)
     store = _store(out, db)
     with Progress(
@@ -106,24 +101,11 @@ def generate(
             overrides=overrides,
             on_outcome=on_outcome,
         )
-    _print_generate_summary(report)
+    print_generate_summary(report, store_url=store.url)
     if not report.complete:
         fail(
             "some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1
         )
-
-
-def _print_generate_summary(report: Any) -> None:
-    table = Table(title=f"Scenarios in {report.out}")
-    for column in ("family", "promoted", "rejected", "attempts"):
-        table.add_column(column, justify="left" if column == "family" else "right")
-    for fam in report.families:
-        table.add_row(fam.family, str(fam.promoted), str(fam.rejected), str(fam.attempts))
-    console.print(table)
-    console.print(
-        f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  "
-        f"store: {report.out}/benchgen.sqlite"
-    )
 
 
 @app.command()

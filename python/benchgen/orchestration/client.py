@@ -29,7 +29,7 @@ from benchgen.families import get_family
 from benchgen.orchestration.errors import ClusterError
 from benchgen.orchestration.worker import DEFAULT_TASK_QUEUE, connect
 from benchgen.orchestration.workflows import QUERY_PAGE, GenerateDatasetWorkflow, GenerateRequest
-from benchgen.pipeline.batch import FamilyProgress, GenerateReport, _validate_request
+from benchgen.pipeline.batch import FamilyProgress, GenerateReport, validate_request
 from benchgen.pipeline.build import BuildOutcome
 from benchgen.store import Store
 
@@ -60,7 +60,7 @@ def _make_request(
     store_url: str | None,
 ) -> GenerateRequest:
     """Validate the arguments here, where a mistake is cheap, and build the request."""
-    _validate_request(families, count, seed, max_in_flight)
+    validate_request(families, count, seed, max_in_flight)
     if overrides:
         for name in families:
             get_family(name).sample(seed, overrides)  # fail now, with the family's message

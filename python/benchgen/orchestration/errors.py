@@ -1,11 +1,7 @@
-"""The error the distributed path raises (a candidate for ``benchgen.errors``)."""
+"""The error the distributed path raises (defined with the others in ``benchgen.errors``)."""
 
 from __future__ import annotations
 
-from benchgen.errors import BenchgenError
+from benchgen.errors import ClusterError
 
 __all__ = ["ClusterError"]
-
-
-class ClusterError(BenchgenError, RuntimeError):
-    """The Temporal server cannot be reached or started, or a cluster run failed."""

@@ -32,7 +32,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from benchgen.orchestration.activities import build_scenario_activity, record_attempt_activity
-    from benchgen.pipeline.batch import FamilyProgress, _Batch
+    from benchgen.pipeline.batch import FamilyProgress, Schedule
     from benchgen.pipeline.build import BuildOutcome
     from benchgen.spec.models import FailureReason
 
@@ -108,7 +108,7 @@ class GenerateDatasetWorkflow:
         Returns:
             ``{"out", "families", "attempts"}``: a GenerateReport without its outcomes.
         """
-        batch = _Batch(request.families, request.count, request.seed, request.attempts_factor)
+        batch = Schedule(request.families, request.count, request.seed, request.attempts_factor)
         self._families = list(batch.progress.values())
         running: dict[asyncio.Task[dict[str, Any]], tuple[str, int]] = {}
         while True:

@@ -24,7 +24,14 @@ from benchgen.errors import InvalidSpecError, OutputError
 from benchgen.families import get_family
 from benchgen.pipeline.build import BuildOutcome, build_scenario
 
-__all__ = ["FamilyProgress", "GenerateReport", "check_output_folder", "generate"]
+__all__ = [
+    "FamilyProgress",
+    "GenerateReport",
+    "Schedule",
+    "check_output_folder",
+    "generate",
+    "validate_request",
+]
 
 EventCallback = Callable[[str, dict[str, Any]], None]
 MAX_SEED = 2**31 - 1
@@ -74,7 +81,8 @@ def check_output_folder(out: Path) -> None:
         ) from exc
 
 
-def _validate_request(families: Sequence[str], count: int, seed: int, workers: int) -> None:
+def validate_request(families: Sequence[str], count: int, seed: int, workers: int) -> None:
+    """Check a batch request; raise InvalidSpecError or UnknownFamilyError naming the problem."""
     if count < 1:
         raise InvalidSpecError(f"count must be at least 1, got {count}")
     if not 0 <= seed <= MAX_SEED:
@@ -115,8 +123,8 @@ def _build_in_worker(
     )
 
 
-class _Batch:
-    """The scheduling state of one ``generate`` call."""
+class Schedule:
+    """Which (family, seed) to try next: shared by the process pool and the Temporal workflow."""
 
     def __init__(self, families: Sequence[str], count: int, seed: int, attempts_factor: int):
         self.progress = {
@@ -188,12 +196,12 @@ def generate(
         UnknownFamilyError: an unknown family name.
         OutputError: ``out`` cannot be written.
     """
-    _validate_request(families, count, seed, workers)
+    validate_request(families, count, seed, workers)
     if overrides:
         for name in families:
             get_family(name).sample(seed, overrides)  # fail now, with the family's message
     check_output_folder(out)
-    batch = _Batch(families, count, seed, attempts_factor)
+    batch = Schedule(families, count, seed, attempts_factor)
     report = GenerateReport(out=str(out), families=list(batch.progress.values()))
 
     def emit(kind: str, payload: dict[str, Any]) -> None:
@@ -228,7 +236,7 @@ def generate(
 
 
 def _run_pool(
-    batch: _Batch,
+    batch: Schedule,
     workers: int,
     out: Path,
     overrides: Mapping[str, Any] | None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -192,7 +193,7 @@ def build_scenario(
     with timer.stage("layout"):
         layout = family.layout(params)
         spec = _make_spec(family, seed, params, layout)
-    tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}"
+    tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from benchgen.errors import StoreError
@@ -94,13 +94,22 @@ class Store:
     def __init__(self, url: str) -> None:
         try:
             self._engine = create_engine(url, future=True)
-            _Base.metadata.create_all(self._engine)
+            self._create_tables()
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"cannot open the store at {url}: {exc.__class__.__name__}: {exc}"
             ) from exc
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self.url = url
+
+    def _create_tables(self) -> None:
+        """Create missing tables; another process creating them at the same time is fine."""
+        try:
+            _Base.metadata.create_all(self._engine)
+        except OperationalError as exc:
+            if "already exists" not in str(exc):
+                raise
+            _Base.metadata.create_all(self._engine)  # the other process won: now all exist
 
     @classmethod
     def in_folder(cls, out: Path) -> Store:

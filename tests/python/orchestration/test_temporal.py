@@ -186,7 +186,7 @@ def test_schedule_matches_the_process_pool(
     rejected: int,
 ) -> None:
     """Seeds are tried in order, a rejection frees a slot for the next seed, and the limit holds."""
-    monkeypatch.setattr("benchgen.orchestration.client._validate_request", lambda *a: None)
+    monkeypatch.setattr("benchgen.orchestration.client.validate_request", lambda *a: None)
     report, seen = _schedule(workflow_env, [family], count=count, seed=10, attempts_factor=factor)
     (progress,) = report.families
     assert sorted(s for _, s in seen) == list(seeds)
