@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from benchgen.errors import BenchgenError
@@ -20,6 +22,7 @@ __all__ = [
     "console",
     "err_console",
     "fail",
+    "family_progress",
     "parse_params",
     "print_generate_summary",
     "reports_errors",
@@ -90,3 +93,26 @@ def print_generate_summary(report: Any, *, store_url: str) -> None:
         table.add_row(fam.family, str(fam.promoted), str(fam.rejected), str(fam.attempts))
     console.print(table)
     console.print(f"Scenario folders: [bold]{report.out}/<family>/<id>/[/]  store: {store_url}")
+
+
+@contextmanager
+def family_progress(names: list[str], count: int) -> Iterator[Callable[[Any], None]]:
+    """Show one progress bar per family; yield the function that reports an outcome."""
+    columns = (
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[note]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        bars = {name: progress.add_task(name, total=count, note="") for name in names}
+
+        def show(outcome: Any) -> None:
+            if outcome.status != "rejected":
+                progress.advance(bars[outcome.family])
+            else:
+                note = f"rejected seed {outcome.seed}: {','.join(outcome.reasons)}"
+                progress.update(bars[outcome.family], note=note)
+
+        yield show

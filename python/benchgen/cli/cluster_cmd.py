@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
 from benchgen.cli.app import app
@@ -98,7 +97,7 @@ def generate_cluster(
     ] = 64,
 ) -> None:
     """Generate COUNT verified scenarios per family on the workers of a Temporal cluster."""
-    from benchgen.cli._common import parse_params, print_generate_summary
+    from benchgen.cli._common import family_progress, parse_params, print_generate_summary
     from benchgen.families import family_names
     from benchgen.orchestration.client import generate_on_cluster
     from benchgen.pipeline import check_output_folder
@@ -107,23 +106,7 @@ def generate_cluster(
     names = family_names() if family == "all" else [family]
     overrides = parse_params(params)
     check_output_folder(out)
-    with Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[dim]{task.fields[note]}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        bars = {n: progress.add_task(n, total=count, note="") for n in names}
-
-        def on_outcome(outcome: Any) -> None:
-            if outcome.status != "rejected":
-                progress.advance(bars[outcome.family])
-            else:
-                note = f"rejected seed {outcome.seed}: {','.join(outcome.reasons)}"
-                progress.update(bars[outcome.family], note=note)
-
+    with family_progress(names, count) as show:
         report = generate_on_cluster(
             names,
             count=count,
@@ -136,7 +119,7 @@ def generate_cluster(
             overrides=overrides,
             max_in_flight=max_in_flight,
             store_url=db or default_db_url(out),
-            on_outcome=on_outcome,
+            on_outcome=show,
         )
     print_generate_summary(report, store_url=db or default_db_url(out))
     if not report.complete:

@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from benchgen.cli._common import (
     DEFAULT_OUT,
     console,
     fail,
+    family_progress,
     parse_params,
     print_generate_summary,
     reports_errors,
@@ -70,25 +71,11 @@ def generate(
     overrides = parse_params(params)
     check_output_folder(out)
     store = _store(out, db)
-    with Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[dim]{task.fields[note]}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        bars = {n: progress.add_task(n, total=count, note="") for n in names}
+    with family_progress(names, count) as show:
 
         def on_outcome(outcome: Any) -> None:
             store.record_attempt(outcome)
-            if outcome.status != "rejected":
-                progress.advance(bars[outcome.family])
-            else:
-                reasons = ",".join(outcome.reasons)
-                progress.update(
-                    bars[outcome.family], note=f"rejected seed {outcome.seed}: {reasons}"
-                )
+            show(outcome)
 
         report = run_generate(
             names,
