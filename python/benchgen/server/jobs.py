@@ -218,15 +218,19 @@ class JobManager:
         with self._lock:
             live = self._live.get(job_id)
         if live is not None:
-            with self._lock:
-                live.cancel.set()
-                queued = live.job.state == "queued"
-                if queued:
-                    live.job.state = "cancelled"
-            if queued:
-                self._finish(live, "cancelled", "cancelled before it started")
+            self._stop(live, "cancelled before it started")
             return live.job
         return self.store.job(job_id)
+
+    def _stop(self, live: LiveJob, why_if_queued: str) -> None:
+        """Signal a job to stop; a job still queued is marked cancelled at once."""
+        with self._lock:
+            live.cancel.set()
+            queued = live.job.state == "queued"
+            if queued:
+                live.job.state = "cancelled"
+        if queued:
+            self._finish(live, "cancelled", why_if_queued)
 
     def get(self, job_id: str) -> tuple[Job, list[str]] | None:
         """Return a job and its warnings, or None when no job has that id."""
@@ -240,13 +244,7 @@ class JobManager:
         with self._lock:
             lives = list(self._live.values())
         for live in lives:
-            with self._lock:
-                live.cancel.set()
-                queued = live.job.state == "queued"
-                if queued:
-                    live.job.state = "cancelled"
-            if queued:
-                self._finish(live, "cancelled", "the server stopped before the job started")
+            self._stop(live, "the server stopped before the job started")
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # Running ------------------------------------------------------------------------
