@@ -5,7 +5,9 @@ from __future__ import annotations
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from benchgen.cad.pieces import piece_aabb
+import numpy as np
+
+from benchgen.cad.pieces import piece_aabb, quat_to_matrix
 from benchgen.spec.models import Box, FailureReason, Piece, VerificationCheck
 
 if TYPE_CHECKING:
@@ -85,7 +87,20 @@ def _zones_check(layout: Layout) -> VerificationCheck:
             problems.append(f"the moved object starts inside forbid zone {i}")
     if layout.goal_zone.overlaps(start):
         problems.append("the moved object starts inside the goal zone")
+    centre = np.asarray(layout.goal_zone.center)
+    for part in layout.static_parts:
+        if any(_inside_piece(centre, piece) for piece in part.pieces):
+            problems.append(f"the goal zone's centre is inside the solid part {part.name}")
     return _check("zones_consistent", problems, FailureReason.ZONE_CONFLICT)
+
+
+def _inside_piece(point: np.ndarray, piece: Piece) -> bool:
+    """Return whether ``point`` lies strictly inside a box or sphere piece."""
+    offset = point - np.asarray(piece.pose.pos)
+    if piece.shape == "sphere":
+        return bool(np.linalg.norm(offset) < piece.size[0])
+    local = quat_to_matrix(piece.pose.quat).T @ offset
+    return bool(np.all(np.abs(local) < np.asarray(piece.size)))
 
 
 def validate_layout(layout: Layout, geometry: Geometry) -> list[VerificationCheck]:

@@ -1,0 +1,55 @@
+"""Static checks of the promotion gate, each made to fail on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchgen.cad import build_geometry
+from benchgen.families import get_family
+from benchgen.spec.models import Box, FailureReason
+from benchgen.verify.validate import validate_layout
+
+
+@pytest.fixture
+def layout():
+    family = get_family("ramp_to_goal")
+    return family.layout(family.sample(7))
+
+
+def _failed(layout) -> dict[str, FailureReason | None]:
+    checks = validate_layout(layout, build_geometry(layout))
+    return {c.name: c.reason for c in checks if not c.passed}
+
+
+def test_a_good_layout_passes(layout) -> None:
+    assert _failed(layout) == {}
+
+
+def test_goal_inside_a_solid_part_is_a_zone_conflict(layout) -> None:
+    shelf = layout.static_parts[1].pieces[0]  # the track's shelf box
+    x, y, z = shelf.pose.pos
+    layout.goal_zone = Box(min=[x - 0.01, y - 0.01, z - 0.01], max=[x + 0.01, y + 0.01, z + 0.01])
+    assert _failed(layout) == {"zones_consistent": FailureReason.ZONE_CONFLICT}
+
+
+def test_goal_overlapping_a_forbid_zone(layout) -> None:
+    layout.forbid_zones.append(layout.goal_zone.model_copy())
+    assert "zones_consistent" in _failed(layout)
+
+
+def test_start_inside_the_goal(layout) -> None:
+    pos = layout.moved_object.start_pose.pos
+    layout.goal_zone = Box(min=[p - 0.2 for p in pos], max=[p + 0.2 for p in pos])
+    assert "zones_consistent" in _failed(layout)
+
+
+def test_part_outside_the_workspace(layout) -> None:
+    ws = layout.workspace
+    layout.workspace = Box(min=ws.min, max=[ws.max[0] - 0.5, ws.max[1], ws.max[2]])
+    assert _failed(layout).get("in_bounds") == FailureReason.OUT_OF_BOUNDS
+
+
+def test_overlapping_parts_are_an_intersection(layout) -> None:
+    moved = layout.moved_object
+    moved.start_pose.pos = [moved.start_pose.pos[0], 0.0, moved.start_pose.pos[2] - 0.02]
+    assert _failed(layout).get("no_intersection") == FailureReason.INTERSECTION
