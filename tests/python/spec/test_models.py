@@ -83,3 +83,12 @@ def test_spec_units_are_si(ramp_dataset: Path) -> None:
     spec = load_spec(next(ramp_dataset.glob("*/*/scenario.json")))
     assert spec.units.model_dump() == {"length": "m", "mass": "kg", "time": "s", "up_axis": "z"}
     assert isinstance(spec, ScenarioSpec)
+
+
+def test_committed_json_schema_is_current(repo_root: Path) -> None:
+    """docs/scenario.schema.json is what other tools read: it must match the models."""
+    committed = json.loads((repo_root / "docs" / "scenario.schema.json").read_text())
+    assert committed == spec_json_schema(), (
+        "regenerate docs/scenario.schema.json: python -c 'import json; from benchgen.spec import "
+        "spec_json_schema; print(json.dumps(spec_json_schema(), indent=2, sort_keys=True))'"
+    )
