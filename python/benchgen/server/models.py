@@ -58,7 +58,8 @@ _PARAM_VALUE = float | int | bool | str
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a JSON false is not a seed and 0.0 is not a boolean (found by schemathesis).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Health(BaseModel):

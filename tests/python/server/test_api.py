@@ -89,6 +89,20 @@ def test_malformed_json_is_4xx(client: httpx.Client, raw: bytes) -> None:
     assert client.get("/api/health").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"family": "ramp_to_goal", "seed": False}, id="bool-seed"),
+        pytest.param({"family": "ramp_to_goal", "renders": 0.0}, id="float-renders"),
+        pytest.param({"family": "ramp_to_goal", "count": "2"}, id="string-count"),
+    ],
+)
+def test_wrongly_typed_fields_are_refused(client: httpx.Client, body: dict) -> None:
+    response = client.post("/api/jobs", json=body)
+    assert response.status_code == 422, response.text
+    assert client.get("/api/health").status_code == 200
+
+
 def test_malformed_json_says_so(client: httpx.Client) -> None:
     response = client.post(
         "/api/jobs", content=b'{"family": ', headers={"content-type": "application/json"}
