@@ -50,7 +50,7 @@ def run(
         raise typer.BadParameter(f"{agent!r} is not an agent; use one of {', '.join(_AGENTS)}.")
     args = [f"--agent={agent}", f"--seed={seed}"]
     if scenarios:
-        args.append(f"--scenarios={scenarios}")
+        args.append(f"--scenarios={_project_glob(scenarios, project)}")
     if iterations:
         args.append(f"--iterations={iterations}")
     if timeout:
@@ -69,6 +69,24 @@ def test(
 ) -> None:
     """Run the GDScript tests (tests/godot/test_*.gd) in a real Godot 4."""
     _run(["--tests"], runtime=runtime, project=project, screenshot=None, timeout_s=300.0)
+
+
+def _project_glob(pattern: str, project: Path | None) -> str:
+    """Turn an absolute filesystem glob into the project-relative one Godot understands."""
+    if pattern.startswith("res://") or not pattern.startswith("/"):
+        return pattern
+    from benchgen.export.runtime import default_project_dir
+
+    root = (project or default_project_dir()).resolve()
+    try:
+        return Path(pattern).relative_to(root).as_posix()
+    except ValueError:
+        raise typer.BadParameter(
+            f"{pattern} is outside the Godot project {root}: Godot loads scenes only from "
+            "inside it; generate the dataset under the project (e.g. --out scenarios/mine) "
+            "or pass --project",
+            param_hint="--scenarios",
+        ) from None
 
 
 def _run(

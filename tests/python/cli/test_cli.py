@@ -134,3 +134,9 @@ def test_generate_resumes_and_records_stats(tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "ramp_to_goal").iterdir()) == folders
     stats = run("stats", "--out", str(out))
     assert stats.returncode == 0 and "ramp_to_goal" in stats.stdout and "100%" in stats.stdout
+
+
+def test_godot_run_refuses_scenes_outside_the_project(tmp_path: Path) -> None:
+    result = run("godot", "run", "--scenarios", f"{tmp_path}/*", "--agent", "oracle")
+    assert result.returncode != 0
+    assert "outside the Godot project" in " ".join(result.stderr.split())
