@@ -185,7 +185,11 @@ def show(
 
 @app.command()
 @reports_errors
-def stats(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
+def stats(
+    out: OutOption = DEFAULT_OUT,
+    db: DbOption = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw a PNG chart.")] = None,
+) -> None:
     """Summarise acceptance per family and the top rejection reasons."""
     if db is None and not (out / "benchgen.sqlite").is_file():
         fail(f"no store in {out} (benchgen.sqlite): run `benchgen generate --out {out}` first")
@@ -210,3 +214,8 @@ def stats(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
             reasons,
         )
     console.print(table)
+    if plot is not None:
+        from benchgen.render.plots import acceptance_chart
+
+        acceptance_chart(rows, plot, title=f"Acceptance per family in {out}")
+        console.print(f"chart: {plot}")

@@ -134,6 +134,8 @@ def test_generate_resumes_and_records_stats(tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "ramp_to_goal").iterdir()) == folders
     stats = run("stats", "--out", str(out))
     assert stats.returncode == 0 and "ramp_to_goal" in stats.stdout and "100%" in stats.stdout
+    chart = run("stats", "--out", str(out), "--plot", str(out / "stats.png"))
+    assert chart.returncode == 0 and (out / "stats.png").stat().st_size > 1000
 
 
 def test_godot_run_refuses_scenes_outside_the_project(tmp_path: Path) -> None:

@@ -1,0 +1,65 @@
+"""Charts of a dataset for people: acceptance per family and where rejections come from.
+
+Drawn with Pillow (already a dependency) so the PNG is the same bytes for the same store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from benchgen.store.db import FamilyStats
+
+__all__ = ["acceptance_chart"]
+
+_WIDTH = 1040
+_ROW = 34
+_LEFT = 170
+_BAR = 420
+_BACKGROUND = (250, 250, 252)
+_TEXT = (30, 30, 35)
+_PROMOTED = (60, 160, 90)
+_REJECTED = (210, 80, 70)
+
+
+def acceptance_chart(stats: Sequence[FamilyStats], out: Path, *, title: str = "") -> Path:
+    """Draw promoted vs rejected attempts per family, with the top rejection reasons.
+
+    Args:
+        stats: per-family figures from :meth:`benchgen.store.Store.stats`.
+        out: the PNG to write.
+        title: a heading (e.g. the dataset folder).
+
+    Returns:
+        ``out``.
+    """
+    height = 70 + _ROW * max(len(stats), 1) + 40
+    image = Image.new("RGB", (_WIDTH, height), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.load_default(size=20), ImageFont.load_default(size=14)
+    draw.text((16, 12), title or "Acceptance per family", fill=_TEXT, font=big)
+    most = max((s.attempts for s in stats), default=1) or 1
+    for row, family in enumerate(stats):
+        y = 56 + row * _ROW
+        draw.text((16, y + 6), family.family, fill=_TEXT, font=small)
+        promoted = round(_BAR * family.promoted / most)
+        rejected = round(_BAR * family.rejected / most)
+        # Pillow draws a zero-width rectangle as a 1 px line: skip empty bars.
+        if promoted:
+            draw.rectangle((_LEFT, y + 4, _LEFT + promoted, y + _ROW - 8), fill=_PROMOTED)
+        if rejected:
+            box = (_LEFT + promoted, y + 4, _LEFT + promoted + rejected, y + _ROW - 8)
+            draw.rectangle(box, fill=_REJECTED)
+        reasons = ", ".join(f"{r} x{n}" for r, n in family.top_reasons[:2])
+        label = f"{family.promoted}/{family.attempts} ({family.acceptance:.0%}) {reasons}"
+        draw.text((_LEFT + promoted + rejected + 8, y + 6), label, fill=_TEXT, font=small)
+    legend_y = height - 30
+    draw.rectangle((16, legend_y, 30, legend_y + 14), fill=_PROMOTED)
+    draw.text((36, legend_y), "promoted", fill=_TEXT, font=small)
+    draw.rectangle((120, legend_y, 134, legend_y + 14), fill=_REJECTED)
+    draw.text((140, legend_y), "rejected (top reasons beside each bar)", fill=_TEXT, font=small)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out, format="PNG", optimize=False)
+    return out
