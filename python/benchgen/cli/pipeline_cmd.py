@@ -1,4 +1,4 @@
-"""``benchgen families | generate | verify | show | stats``: the dataset commands."""
+"""``benchgen families | generate | verify | show | stats | fetch``: the dataset commands."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ def _store(out: Path, db: str | None) -> Any:
     return Store(db) if db else Store.in_folder(out)
 
 
+def _assets(url: str | None) -> Any:
+    from benchgen.store import open_assets
+
+    return open_assets(url) if url else None
+
+
 @app.command()
 @reports_errors
 def families() -> None:
@@ -61,6 +67,14 @@ def generate(
         str | None, typer.Option("--params", help="JSON object of fixed parameters.")
     ] = None,
     db: DbOption = None,
+    assets: Annotated[
+        str | None,
+        typer.Option(
+            "--assets",
+            help="Also upload each promoted scenario to this asset store "
+            "(a folder, file:///..., or s3://bucket/prefix?endpoint=http://host:port).",
+        ),
+    ] = None,
 ) -> None:
     """Generate COUNT verified scenarios per family into OUT (resumes an interrupted run)."""
     from benchgen.families import family_names
@@ -71,10 +85,18 @@ def generate(
     overrides = parse_params(params)
     check_output_folder(out)
     store = _store(out, db)
+    asset_store = _assets(assets)
+    uploaded: list[str] = []
     with family_progress(names, count) as show:
 
         def on_outcome(outcome: Any) -> None:
             store.record_attempt(outcome)
+            # A skipped scenario was promoted by an earlier run: upload it too, so a
+            # resumed run leaves every scenario of the dataset in the asset store.
+            if asset_store is not None and outcome.status != "rejected" and outcome.folder:
+                uri = asset_store.put_scenario(Path(outcome.folder))
+                store.set_asset_uri(outcome.scenario_id, uri)
+                uploaded.append(uri)
             show(outcome)
 
         report = run_generate(
@@ -89,6 +111,8 @@ def generate(
             on_outcome=on_outcome,
         )
     print_generate_summary(report, store_url=store.url)
+    if asset_store is not None:
+        console.print(f"assets: {len(uploaded)} scenario(s) uploaded to {asset_store.url}")
     if not report.complete:
         fail(
             "some families did not reach --count promoted scenarios (see `benchgen stats`)", code=1
@@ -219,3 +243,16 @@ def stats(
 
         acceptance_chart(rows, plot, title=f"Acceptance per family in {out}")
         console.print(f"chart: {plot}")
+
+
+@app.command()
+@reports_errors
+def fetch(
+    uri: Annotated[str, typer.Argument(help="A scenario URI printed by `generate --assets`.")],
+    out: OutOption = DEFAULT_OUT,
+) -> None:
+    """Download one scenario from the asset store into OUT/<family>/<id>/."""
+    from benchgen.store import fetch_scenario
+
+    folder = fetch_scenario(uri, out)
+    console.print(f"fetched {uri} into [bold]{folder}[/]; check it with `benchgen verify {folder}`")

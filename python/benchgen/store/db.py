@@ -15,8 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, func, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from benchgen.errors import StoreError
@@ -51,6 +62,12 @@ class Attempt(_Base):
     stage_seconds: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     job_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    asset_uri: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# Columns added after the first release: ``create_all`` creates missing tables but never
+# alters an existing one, so an older database gets them with ALTER TABLE on open.
+_ADDED_COLUMNS = {"attempts": {"asset_uri": "TEXT"}}
 
 
 class Job(_Base):
@@ -110,6 +127,23 @@ class Store:
             if "already exists" not in str(exc):
                 raise
             _Base.metadata.create_all(self._engine)  # the other process won: now all exist
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Add columns newer than an existing database; another process adding them is fine."""
+        for table, columns in _ADDED_COLUMNS.items():
+            for name, sql_type in columns.items():
+                if self._has_column(table, name):
+                    continue
+                try:
+                    with self._engine.begin() as conn:
+                        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}"))
+                except (OperationalError, ProgrammingError):
+                    if not self._has_column(table, name):  # not a lost race: a real error
+                        raise
+
+    def _has_column(self, table: str, name: str) -> bool:
+        return any(c["name"] == name for c in inspect(self._engine).get_columns(table))
 
     @classmethod
     def in_folder(cls, out: Path) -> Store:
@@ -150,6 +184,24 @@ class Store:
                     job_id=job_id,
                 )
             )
+
+    def set_asset_uri(self, scenario_id: str, uri: str) -> None:
+        """Record where the newest attempt of a scenario is stored in the asset store.
+
+        Raises:
+            StoreError: no attempt of ``scenario_id`` is recorded.
+        """
+        query = (
+            select(Attempt).where(Attempt.scenario_id == scenario_id).order_by(Attempt.id.desc())
+        )
+        with self.session() as s:
+            attempt = s.scalars(query.limit(1)).first()
+            if attempt is None:
+                raise StoreError(
+                    f"no attempt of scenario {scenario_id!r} is recorded; "
+                    "record_attempt() it before setting its asset URI"
+                )
+            attempt.asset_uri = uri
 
     def attempts(
         self, *, family: str | None = None, status: str | None = None, job_id: str | None = None
