@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,11 @@ from benchgen.errors import BenchgenError
 
 __all__ = [
     "DEFAULT_OUT",
+    "CountOption",
+    "GodotOption",
+    "ParamsOption",
+    "RendersOption",
+    "SeedOption",
     "console",
     "err_console",
     "fail",
@@ -30,6 +35,15 @@ __all__ = [
 ]
 
 DEFAULT_OUT = Path("out")
+CountOption = Annotated[int, typer.Option("--count", "-n", help="Promoted scenarios per family.")]
+SeedOption = Annotated[int, typer.Option("--seed", "-s", help="First seed.")]
+RendersOption = Annotated[
+    bool, typer.Option("--renders/--no-renders", help="Render views and video.")
+]
+GodotOption = Annotated[bool, typer.Option("--godot/--no-godot", help="Export Godot scenes.")]
+ParamsOption = Annotated[
+    str | None, typer.Option("--params", help="JSON object of fixed parameters.")
+]
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])

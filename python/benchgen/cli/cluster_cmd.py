@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
+from benchgen.cli._common import (
+    DEFAULT_OUT,
+    CountOption,
+    GodotOption,
+    ParamsOption,
+    RendersOption,
+    SeedOption,
+    console,
+    fail,
+    reports_errors,
+)
 from benchgen.cli.app import app
 
 __all__: list[str] = []
@@ -76,18 +86,14 @@ def generate_cluster(
     family: Annotated[str, typer.Option("--family", "-f", help="A family name, or 'all'.")],
     address: AddressOption = DEFAULT_ADDRESS,
     task_queue: QueueOption = "benchgen",
-    count: Annotated[int, typer.Option("--count", "-n", help="Promoted scenarios per family.")] = 3,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="First seed.")] = 0,
+    count: CountOption = 3,
+    seed: SeedOption = 0,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Dataset folder, at the same path on every worker.")
     ] = DEFAULT_OUT,
-    renders: Annotated[
-        bool, typer.Option("--renders/--no-renders", help="Render views and video.")
-    ] = True,
-    godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Export Godot scenes.")] = True,
-    params: Annotated[
-        str | None, typer.Option("--params", help="JSON object of fixed parameters.")
-    ] = None,
+    renders: RendersOption = True,
+    godot: GodotOption = True,
+    params: ParamsOption = None,
     db: Annotated[
         str | None,
         typer.Option("--db", help="Store URL the workers write to (default: SQLite in OUT)."),

@@ -11,6 +11,11 @@ from rich.table import Table
 
 from benchgen.cli._common import (
     DEFAULT_OUT,
+    CountOption,
+    GodotOption,
+    ParamsOption,
+    RendersOption,
+    SeedOption,
     console,
     fail,
     family_progress,
@@ -55,17 +60,13 @@ def families() -> None:
 @reports_errors
 def generate(
     family: Annotated[str, typer.Option("--family", "-f", help="A family name, or 'all'.")],
-    count: Annotated[int, typer.Option("--count", "-n", help="Promoted scenarios per family.")] = 3,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="First seed.")] = 0,
+    count: CountOption = 3,
+    seed: SeedOption = 0,
     out: OutOption = DEFAULT_OUT,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
-    renders: Annotated[
-        bool, typer.Option("--renders/--no-renders", help="Render views and video.")
-    ] = True,
-    godot: Annotated[bool, typer.Option("--godot/--no-godot", help="Export Godot scenes.")] = True,
-    params: Annotated[
-        str | None, typer.Option("--params", help="JSON object of fixed parameters.")
-    ] = None,
+    renders: RendersOption = True,
+    godot: GodotOption = True,
+    params: ParamsOption = None,
     db: DbOption = None,
     assets: Annotated[
         str | None,
