@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from benchgen.cad.pieces import piece_aabb, quat_to_matrix
-from benchgen.spec.models import Box, FailureReason, Piece, VerificationCheck
+from benchgen.spec.models import Box, FailureReason, Piece, ScenarioSpec, VerificationCheck
 
 if TYPE_CHECKING:
-    from benchgen.cad.geometry import Geometry
-    from benchgen.families.base import Layout
+    from collections.abc import Sequence
 
-__all__ = ["INTERSECTION_VOLUME_TOL", "validate_layout"]
+    from benchgen.cad.geometry import Geometry
+    from benchgen.families.base import Family, Layout
+
+__all__ = ["INTERSECTION_VOLUME_TOL", "validate", "validate_family", "validate_layout"]
 
 INTERSECTION_VOLUME_TOL = 1e-8  # m³ (10 mm³): touching faces are fine, overlap is not
 _BOUNDS_TOL = 1e-6
@@ -120,3 +122,29 @@ def validate_layout(layout: Layout, geometry: Geometry) -> list[VerificationChec
         _bounds_check(layout),
         _zones_check(layout),
     ]
+
+
+def validate(spec: ScenarioSpec) -> list[VerificationCheck]:
+    """Run the static checks on a scenario spec, rebuilding its geometry with build123d.
+
+    The seed's ``validate(Compound)``: valid closed solids, no pairwise intersections,
+    everything inside the workspace, consistent zones.
+    """
+    from benchgen.cad.geometry import build_geometry
+    from benchgen.families.base import Layout
+
+    layout = Layout.model_validate(spec.model_dump(include=set(Layout.model_fields)))
+    return validate_layout(layout, build_geometry(layout))
+
+
+def validate_family(
+    family: Family, *, seeds: Sequence[int] = (0, 1, 2, 3, 4)
+) -> dict[int, list[VerificationCheck]]:
+    """Run the static checks on several seeds of a family (its randomization range)."""
+    from benchgen.cad.geometry import build_geometry
+
+    results = {}
+    for seed in seeds:
+        layout = family.layout(family.sample(seed))
+        results[seed] = validate_layout(layout, build_geometry(layout))
+    return results

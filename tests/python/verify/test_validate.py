@@ -53,3 +53,22 @@ def test_overlapping_parts_are_an_intersection(layout) -> None:
     moved = layout.moved_object
     moved.start_pose.pos = [moved.start_pose.pos[0], 0.0, moved.start_pose.pos[2] - 0.02]
     assert _failed(layout).get("no_intersection") == FailureReason.INTERSECTION
+
+
+def test_validate_a_spec_on_disk(ramp_dataset) -> None:
+    from benchgen.spec import load_spec
+    from benchgen.verify import validate
+
+    spec = load_spec(next(ramp_dataset.glob("ramp_to_goal/*/")))
+    assert all(c.passed for c in validate(spec))
+    spec.moved_object.start_pose.pos = [spec.moved_object.start_pose.pos[0], 0.0, 0.0]
+    failed = {c.name for c in validate(spec) if not c.passed}
+    assert "no_intersection" in failed
+
+
+def test_validate_family_across_seeds() -> None:
+    from benchgen.verify import validate_family
+
+    results = validate_family(get_family("gap_bridge"), seeds=(0, 5, 9))
+    assert sorted(results) == [0, 5, 9]
+    assert all(c.passed for checks in results.values() for c in checks)
