@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium bubblewrap libegl1 libegl-mesa0 libgl1-mesa-dri)
+APT_PACKAGES=(chromium bubblewrap libegl1 libegl-mesa0 libgl1-mesa-dri postgresql)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -109,6 +109,9 @@ class Store:
     """The metadata database (SQLAlchemy): attempts and jobs."""
 
     def __init__(self, url: str) -> None:
+        # A plain postgresql:// URL means SQLAlchemy's psycopg2 driver; benchgen ships psycopg 3.
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
         try:
             self._engine = create_engine(url, future=True)
             self._create_tables()
