@@ -6,7 +6,6 @@ transaction, so a crash never leaves a half-written row.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -278,8 +277,3 @@ def _family_stats(family: str, items: list[tuple[str, list[str]]]) -> FamilyStat
         acceptance=round(promoted / total, 4) if total else 0.0,
         top_reasons=reasons.most_common(5),
     )
-
-
-def dumps(value: Any) -> str:
-    """Serialise a JSON column for display."""
-    return json.dumps(value, sort_keys=True)

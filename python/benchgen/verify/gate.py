@@ -17,6 +17,7 @@ from benchgen.spec.models import (
     VerificationCheck,
 )
 from benchgen.verify.simulate import simulate
+from benchgen.verify.validate import validate_layout
 
 if TYPE_CHECKING:
     from benchgen.cad.geometry import Geometry
@@ -99,8 +100,6 @@ def run_gate(
     Returns:
         The verification record; ``promoted`` is true only when every check passed.
     """
-    from benchgen.verify.validate import validate_layout
-
     checks = validate_layout(layout, geometry)
     if all(c.passed for c in checks):
         more, trials = dynamic_checks(spec, folder, model=model)
