@@ -27,8 +27,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep out/bench-godot afterwards")
     args = parser.parse_args()
 
-    from benchgen.export.runtime import run_godot
     from benchgen.families import family_names
+    from benchgen.godot.runtime import run_godot
     from benchgen.pipeline import generate
 
     out = REPO / "out" / "bench-godot"

@@ -24,10 +24,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchgen.export._pack import write_pack
-from benchgen.export._web import run_web
-from benchgen.export._web_template import default_cache_dir, ensure_web_template
-from benchgen.export.runtime import default_project_dir
+from benchgen.godot._pack import write_pack
+from benchgen.godot._web import run_web
+from benchgen.godot._web_template import default_cache_dir, ensure_web_template
+from benchgen.godot.runtime import default_project_dir
 
 pytestmark = [pytest.mark.godot, pytest.mark.slow]
 

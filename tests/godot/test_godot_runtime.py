@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from benchgen.errors import GodotError
-from benchgen.export._pack import class_cache_text, collect_files, scenario_glob, write_pack
-from benchgen.export.runtime import GodotRun, default_project_dir, run_godot
+from benchgen.godot._pack import class_cache_text, collect_files, scenario_glob, write_pack
+from benchgen.godot.runtime import GodotRun, default_project_dir, run_godot
 
 pytestmark = pytest.mark.godot
 

@@ -14,6 +14,7 @@ STAGES = [
     "benchgen.verify",
     "benchgen.render",
     "benchgen.export",
+    "benchgen.godot",
     "benchgen.store",
     "benchgen.pipeline",
     "benchgen.agent",

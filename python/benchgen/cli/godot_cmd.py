@@ -75,7 +75,7 @@ def _project_glob(pattern: str, project: Path | None) -> str:
     """Turn an absolute filesystem glob into the project-relative one Godot understands."""
     if pattern.startswith("res://") or not pattern.startswith("/"):
         return pattern
-    from benchgen.export.runtime import default_project_dir
+    from benchgen.godot.runtime import default_project_dir
 
     root = (project or default_project_dir()).resolve()
     try:
@@ -98,7 +98,7 @@ def _run(
     timeout_s: float,
 ) -> None:
     from benchgen.errors import GodotError
-    from benchgen.export.runtime import run_godot
+    from benchgen.godot.runtime import run_godot
 
     try:
         run = run_godot(
@@ -114,7 +114,7 @@ def _run(
 def setup() -> None:
     """Fetch and verify the Godot web template (used when no native Godot 4 is found)."""
     from benchgen.errors import GodotError
-    from benchgen.export.runtime import ensure_web_template
+    from benchgen.godot.runtime import ensure_web_template
 
     try:
         folder = ensure_web_template()

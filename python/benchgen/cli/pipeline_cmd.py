@@ -144,7 +144,7 @@ def verify(
             reports.append(verify_folder(path, rebuild=rebuild))
             bar.advance(task)
     if godot:
-        from benchgen.export.crosscheck import crosscheck
+        from benchgen.godot.crosscheck import crosscheck
 
         reports = crosscheck(folder, reports)
     table = Table(title=f"Re-verification of {folder}")

@@ -110,11 +110,11 @@ def create_app(
             (default: the repository root).
         max_body: largest request body accepted, in bytes.
         generate_runner: runs one generation request (default: a spawned child process).
-        godot_runner: ``benchgen.export.runtime.run_godot`` or a stand-in.
+        godot_runner: ``benchgen.godot.runtime.run_godot`` or a stand-in.
         godot_page_dir: a staged Godot web page (``index.html``, ``index.js``,
             ``index.wasm``, ``game.zip``) to serve under ``/godot/`` with the
             cross-origin isolation headers, so Godot in the browser reaches this API
-            same-origin (no CORS); see :func:`benchgen.export._web.stage_page`.
+            same-origin (no CORS); see :func:`benchgen.godot._web.stage_page`.
     """
     from benchgen.pipeline.batch import check_output_folder
 
@@ -370,7 +370,7 @@ def llm_configured() -> bool:
 
 
 def _mount_godot_page(app: FastAPI, folder: Path) -> None:
-    from benchgen.export._web import ISOLATION_HEADERS, MEDIA_TYPES
+    from benchgen.godot._web import ISOLATION_HEADERS, MEDIA_TYPES
 
     @app.get("/godot/{name}", tags=["godot"], include_in_schema=False)
     def godot_page(name: str) -> FileResponse:

@@ -210,7 +210,7 @@ def run_benchmark(
 ) -> dict[str, Any]:
     """Run the benchmark scene once in Godot and return its results JSON."""
     if runner is None:
-        from benchgen.export.runtime import run_godot
+        from benchgen.godot.runtime import run_godot
 
         runner = run_godot
     args = [f"--agent={request.get('agent', 'null')}", f"--seed={request.get('seed', 0)}"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchgen.errors import GodotError
-from benchgen.export.runtime import default_project_dir, run_godot
+from benchgen.godot.runtime import default_project_dir, run_godot
 from benchgen.spec.models import FailureReason, VerificationCheck
 from benchgen.verify.folder import FolderReport
 

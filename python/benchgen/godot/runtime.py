@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from benchgen.errors import GodotError
-from benchgen.export._pack import write_pack
-from benchgen.export._web import run_web
-from benchgen.export._web_template import default_cache_dir, ensure_web_template
+from benchgen.godot._pack import write_pack
+from benchgen.godot._web import run_web
+from benchgen.godot._web_template import default_cache_dir, ensure_web_template
 
 __all__ = [
     "RESULTS_PREFIX",
