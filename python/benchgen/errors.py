@@ -6,6 +6,7 @@ also subclasses that builtin::
 
     BenchgenError
     ├── InvalidSpecError (ValueError)       a scenario.json / request that fails its schema
+    ├── UnsafeFileError (ValueError)        a symlink, FIFO or device where a file belongs
     ├── UnknownFamilyError (KeyError)       a family name that is not registered
     ├── GeometryError (ValueError)          build123d geometry that is not a valid solid
     ├── ModelError (ValueError)             an MJCF model MuJoCo refuses
@@ -33,6 +34,7 @@ __all__ = [
     "SandboxError",
     "StoreError",
     "UnknownFamilyError",
+    "UnsafeFileError",
 ]
 
 
@@ -42,6 +44,14 @@ class BenchgenError(Exception):
 
 class InvalidSpecError(BenchgenError, ValueError):
     """A scenario spec, request or parameter set fails validation."""
+
+
+class UnsafeFileError(BenchgenError, ValueError):
+    """A scenario folder holds something other than regular files and folders.
+
+    benchgen never follows a symlink, opens a FIFO or reads a device it did not create,
+    so a folder holding one is refused instead of read.
+    """
 
 
 class UnknownFamilyError(BenchgenError, KeyError):

@@ -16,7 +16,6 @@ A rejection at any step carries the gate's reasons back to the Coder.
 from __future__ import annotations
 
 import filecmp
-import os
 import re
 import shutil
 import tempfile
@@ -28,6 +27,11 @@ from benchgen.agent.sandbox import SandboxLimits
 from benchgen.agent.toolbox import run_tool_in_sandbox
 from benchgen.agent.workspace import Workspace
 from benchgen.errors import BenchgenError
+from benchgen.pipeline.build import write_model_files
+from benchgen.spec.folder import SCENARIO_JSON, publish, regular_files, scenario_folder, staging
+from benchgen.spec.io import load_spec
+from benchgen.spec.layout import layout_of
+from benchgen.verify import run_gate, verify_folder
 
 __all__ = ["PromotionResult", "promote_family"]
 
@@ -64,31 +68,18 @@ def _rejected(
 
 def _host_checks(staged: Path) -> list[str]:
     """Re-verify a staged folder from its data alone; return the failures (none = good)."""
-    from benchgen.cad.geometry import build_geometry
-    from benchgen.families.base import Layout
-    from benchgen.mjcf.builder import build_mjspec, compile_mjspec
-    from benchgen.spec.io import load_spec
-    from benchgen.verify import run_gate, verify_folder
-
     spec = load_spec(staged)
     if spec.verification is None or not spec.verification.promoted:
         return ["scenario.json does not record a promoted verification"]
-    report = verify_folder(staged, rebuild=False)
+    report = verify_folder(staged)
     problems = [f"{c.name}: {c.reason} {c.detail}" for c in report.checks if not c.passed]
-    layout = Layout.model_validate({k: getattr(spec, k) for k in Layout.model_fields})
-    geometry = build_geometry(layout)
+    layout = layout_of(spec)
     with tempfile.TemporaryDirectory(prefix="benchgen-recheck-") as tmp:
         fresh = Path(tmp)
-        geometry.write_meshes(fresh)
-        mj = build_mjspec(spec)
-        compile_mjspec(mj, fresh)
-        (fresh / "model.xml").write_text(mj.to_xml(), encoding="utf-8")
-        for path in sorted(p for p in fresh.rglob("*") if p.is_file()):
-            rel = path.relative_to(fresh)
-            if not (staged / rel).is_file() or not filecmp.cmp(path, staged / rel, shallow=False):
-                problems.append(
-                    f"{rel.as_posix()} differs from what benchgen builds from scenario.json"
-                )
+        geometry, _ = write_model_files(spec, layout, fresh)
+        for rel in regular_files(fresh):
+            if not (staged / rel).is_file() or not filecmp.cmp(fresh / rel, staged / rel, False):
+                problems.append(f"{rel} differs from what benchgen builds from scenario.json")
     gate = run_gate(spec, layout, geometry, staged)
     problems += [f"{c.name}: {c.reason} {c.detail}" for c in gate.checks if not c.passed]
     return problems
@@ -96,17 +87,14 @@ def _host_checks(staged: Path) -> list[str]:
 
 def _publish(staged: Path, out: Path, family: str, scenario_id: str) -> Path:
     """Copy the staged folder to ``out/<family>/<id>`` atomically; return the final folder."""
-    final = out / family / scenario_id
-    if (final / "scenario.json").is_file():
+    final = scenario_folder(out, family, scenario_id)
+    if (final / SCENARIO_JSON).is_file():
         return final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        shutil.copytree(staged, tmp)
-        os.replace(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with staging(final) as tmp:
+        for rel in regular_files(staged):
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staged / rel, tmp / rel, follow_symlinks=False)
+        publish(tmp, final)
     return final
 
 

@@ -122,9 +122,14 @@ def _real_script(script: Path, workspace: str) -> str:
     return real
 
 
+#: The folder holding the benchgen package that runs the host: the sandbox imports the same
+#: code (mounted read-only), also when it runs from a source checkout or worktree.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
 def _env(workspace: str, extra: Mapping[str, str] | None) -> list[str]:
     """Return ``--setenv`` arguments for the minimal environment plus ``extra``."""
-    env = {**_BASE_ENV, "HOME": workspace, **(extra or {})}
+    env = {**_BASE_ENV, "HOME": workspace, "PYTHONPATH": _PACKAGE_ROOT, **(extra or {})}
     args = ["--clearenv"]
     for key, value in env.items():
         if not key or "=" in key or "\0" in key + str(value):
@@ -147,7 +152,7 @@ def _command(
 ) -> list[str]:
     """Return the full bwrap command line."""
     mounts = mount_args(
-        read_only=[*python_roots(python), script],
+        read_only=[*python_roots(python), _PACKAGE_ROOT, script],
         writable=workspace,
         tmp_bytes=limits.tmp_mb * _MIB,
         unprivileged=uid is not None,

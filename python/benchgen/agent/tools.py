@@ -198,8 +198,7 @@ def simulate(
 
     The report is also written to ``renders/simulation.json`` for the Reviewer.
     """
-    from benchgen.pipeline.build import write_scenario_files
-    from benchgen.spec.models import ScenarioSpec
+    from benchgen.pipeline.build import make_spec, write_scenario_files
 
     report = SimulationReport(ok=False, seed=seed, script_sha256=_sha(Path(family_file)))
     try:
@@ -207,13 +206,7 @@ def simulate(
         report.family = family.name
         params = family.sample(seed)
         layout = family.layout(params)
-        spec = ScenarioSpec(
-            id=family.scenario_id(seed, params),
-            family=family.name,
-            seed=seed,
-            params=params.model_dump(mode="json"),
-            **layout.model_dump(),
-        )
+        spec = make_spec(family, seed, params, layout)
         report.scenario_id = spec.id
         folder = Path(_SIM_DIR) / spec.id
         shutil.rmtree(_SIM_DIR, ignore_errors=True)

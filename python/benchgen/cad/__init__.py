@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from benchgen.cad.geometry import Geometry, build_geometry
-from benchgen.cad.pieces import (
+from benchgen.cad.solids import Mesh, part_solid, piece_solid, tessellate
+from benchgen.spec.pieces import (
     box_piece,
     piece_aabb,
     piece_corners,
@@ -11,7 +12,6 @@ from benchgen.cad.pieces import (
     quat_to_matrix,
     sphere_piece,
 )
-from benchgen.cad.solids import Mesh, part_solid, piece_solid, tessellate
 
 __all__ = [
     "Geometry",

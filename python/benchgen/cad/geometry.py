@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 from benchgen.cad.solids import Mesh, part_solid, tessellate
 from benchgen.errors import GeometryError
+from benchgen.spec.layout import Layout
 from benchgen.spec.models import Piece
 
 if TYPE_CHECKING:
     import build123d as bd
-
-    from benchgen.families.base import Layout
 
 __all__ = ["Geometry", "build_geometry"]
 

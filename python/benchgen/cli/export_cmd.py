@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -15,18 +15,32 @@ __all__: list[str] = []
 
 
 def _export_folder(folder: Path) -> list[Path]:
-    """Export one scenario folder's Godot scene and refresh the hashes in its scenario.json."""
+    """Re-export one scenario's Godot scene in a staged copy and swap it in with fresh hashes.
+
+    The copy, not the folder, is rewritten, so a crash leaves the old scenario whole.
+    """
     from benchgen.export import export_scenario
-    from benchgen.pipeline.build import file_hashes
+    from benchgen.spec.folder import (
+        GODOT_DIR,
+        SCENARIO_JSON,
+        file_hashes,
+        publish,
+        regular_files,
+        staging,
+    )
     from benchgen.spec.io import dump_spec, load_spec
 
     spec = load_spec(folder)
-    written = export_scenario(spec, folder)
-    spec.files = file_hashes(folder)
-    tmp = folder / ".scenario.json.tmp"
-    tmp.write_text(dump_spec(spec), encoding="utf-8")
-    os.replace(tmp, folder / "scenario.json")
-    return written
+    with staging(folder) as tmp:
+        for rel in regular_files(folder):
+            if not rel.startswith(f"{GODOT_DIR}/"):
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(folder / rel, tmp / rel, follow_symlinks=False)
+        written = export_scenario(spec, tmp)
+        spec.files = file_hashes(tmp)
+        (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+        publish(tmp, folder, replace=True)
+    return [folder / path.relative_to(tmp) for path in written]
 
 
 @app.command("export-godot")

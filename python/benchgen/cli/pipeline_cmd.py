@@ -132,7 +132,7 @@ def verify(
     ] = False,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
-    from benchgen.verify import verify_folder
+    from benchgen.pipeline import reverify_folder
 
     folders = scenario_folders(folder)
     reports = []
@@ -141,7 +141,7 @@ def verify(
     ) as bar:
         task = bar.add_task("verify", total=len(folders))
         for path in folders:
-            reports.append(verify_folder(path, rebuild=rebuild))
+            reports.append(reverify_folder(path, rebuild=rebuild))
             bar.advance(task)
     if godot:
         from benchgen.godot.crosscheck import crosscheck

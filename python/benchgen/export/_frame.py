@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from benchgen.cad.pieces import quat_to_matrix
 from benchgen.spec.models import Box, Pose
+from benchgen.spec.pieces import quat_to_matrix
 
 __all__ = ["MJ_TO_GODOT", "box_to_godot", "point_to_godot", "pose_to_godot", "rotation_to_godot"]
 

@@ -14,17 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchgen.errors import InvalidSpecError
-from benchgen.spec.models import (
-    Box,
-    MovedObject,
-    Part,
-    Piece,
-    Pose,
-    ReferenceSolution,
-)
+from benchgen.spec.layout import Layout, box
+from benchgen.spec.models import MovedObject, Part, Piece, Pose
 
 __all__ = ["Family", "FamilyParams", "Layout", "box", "ranged"]
 
@@ -39,44 +33,6 @@ def ranged(nominal: float, *, spread: float = 0.4, description: str = "") -> Any
     """Return a pydantic field sampled uniformly in ``nominal × [1 - spread, 1 + spread]``."""
     lo, hi = sorted((nominal * (1 - spread), nominal * (1 + spread)))
     return Field(default=nominal, ge=round(lo, 6), le=round(hi, 6), description=description)
-
-
-def box(lo: Sequence[float], hi: Sequence[float]) -> Box:
-    """Return an axis-aligned box from its two corners, rounded to 0.1 µm."""
-    return Box(min=[round(v, 7) + 0.0 for v in lo], max=[round(v, 7) + 0.0 for v in hi])
-
-
-class Layout(BaseModel):
-    """What a family's ``layout`` returns: everything of a scenario but its identity."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    task: str
-    workspace: Box
-    build_zone: Box
-    goal_zone: Box
-    forbid_zones: list[Box]
-    static_parts: list[Part]
-    moved_object: MovedObject
-    reference_solution: ReferenceSolution
-    horizon_s: float
-
-    @model_validator(mode="after")
-    def _distinct_names(self) -> Layout:
-        """Part names key meshes and MJCF geoms: they must be unique and not reserved."""
-        names = [p.name for p in self.static_parts]
-        names += [f"solution_{p.name}" for p in self.reference_solution.parts]
-        reserved = [
-            n
-            for n in names[: len(self.static_parts)]
-            if n == "moved_object" or n.startswith("solution_")
-        ]
-        if reserved:
-            raise ValueError(f"static part name {reserved[0]!r} is reserved; rename the part")
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"part names must be unique; {duplicates[0]!r} is used twice")
-        return self
 
 
 class Family:

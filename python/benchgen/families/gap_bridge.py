@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from benchgen.cad.pieces import box_piece
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
 from benchgen.spec.models import PlacedPart, Push, ReferenceSolution
+from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "GapBridge"]
 

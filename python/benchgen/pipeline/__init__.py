@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from benchgen.pipeline.batch import FamilyProgress, GenerateReport, check_output_folder, generate
-from benchgen.pipeline.build import BuildOutcome, build_scenario, file_hashes, scenario_folder
+from benchgen.pipeline.build import BuildOutcome, build_scenario, make_spec
+from benchgen.pipeline.reverify import rebuild_check, reverify_folder
 
 __all__ = [
     "BuildOutcome",
@@ -11,7 +12,8 @@ __all__ = [
     "GenerateReport",
     "build_scenario",
     "check_output_folder",
-    "file_hashes",
     "generate",
-    "scenario_folder",
+    "make_spec",
+    "rebuild_check",
+    "reverify_folder",
 ]

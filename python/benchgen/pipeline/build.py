@@ -7,22 +7,35 @@ under its final name, and a re-run skips what is already there.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import mujoco
 from pydantic import BaseModel, Field
 
+from benchgen.cad.geometry import Geometry, build_geometry
 from benchgen.errors import BenchgenError
-from benchgen.families.base import Family, Layout
+from benchgen.export import export_scenario
+from benchgen.families.base import Family
+from benchgen.mjcf.builder import build_mjspec, compile_mjspec
+from benchgen.pipeline.script import script_text
+from benchgen.spec.folder import (
+    MODEL_XML,
+    SCENARIO_JSON,
+    SCRIPT_PY,
+    file_hashes,
+    publish,
+    scenario_folder,
+    staging,
+)
 from benchgen.spec.io import dump_spec
+from benchgen.spec.layout import Layout, spec_from_layout
 from benchgen.spec.models import FailureReason, ScenarioSpec, Verification, VerificationCheck
+from benchgen.verify.gate import run_gate
+from benchgen.verify.simulate import trial_model
 
 if TYPE_CHECKING:
     from benchgen.render import RenderSet
@@ -30,16 +43,14 @@ if TYPE_CHECKING:
 __all__ = [
     "BuildOutcome",
     "build_scenario",
-    "file_hashes",
+    "make_spec",
     "render_folder",
-    "scenario_folder",
+    "write_model_files",
     "write_scenario_files",
 ]
 
 Status = Literal["promoted", "rejected", "skipped"]
 StageCallback = Callable[[str, str], None]
-_UNHASHED = {"scenario.json"}
-_UNHASHED_DIRS = ("renders/", "reviews/")
 
 
 class BuildOutcome(BaseModel):
@@ -54,22 +65,6 @@ class BuildOutcome(BaseModel):
     folder: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
     stage_seconds: dict[str, float] = Field(default_factory=dict)
-
-
-def scenario_folder(out_root: Path, family: str, scenario_id: str) -> Path:
-    """Return the final folder of a scenario: ``<out>/<family>/<id>``."""
-    return out_root / family / scenario_id
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    """Return sha256 of every file of a scenario folder but scenario.json and renders."""
-    hashes = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        if rel in _UNHASHED or rel.startswith(_UNHASHED_DIRS):
-            continue
-        hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return hashes
 
 
 class _Timer:
@@ -89,63 +84,58 @@ class _Timer:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
-def _make_spec(family: Family, seed: int, params: Any, layout: Layout) -> ScenarioSpec:
-    return ScenarioSpec(
-        id=family.scenario_id(seed, params),
+def make_spec(family: Family, seed: int, params: Any, layout: Layout) -> ScenarioSpec:
+    """Return the (unverified) spec of one family layout, with its identity."""
+    return spec_from_layout(
+        layout,
+        scenario_id=family.scenario_id(seed, params),
         family=family.name,
         seed=seed,
         params=params.model_dump(mode="json"),
-        **layout.model_dump(),
     )
+
+
+def write_model_files(
+    spec: ScenarioSpec, layout: Layout, folder: Path, timer: _Timer | None = None
+) -> tuple[Geometry, mujoco.MjModel]:
+    """Write ``meshes/`` and ``model.xml`` of ``spec`` into ``folder``; return both built.
+
+    Raises:
+        ModelError: MuJoCo refuses the model (nothing is written to model.xml then).
+    """
+    timer = timer or _Timer(None, spec.id)
+    with timer.stage("cad"):
+        geometry = build_geometry(layout)
+        geometry.write_meshes(folder)
+    with timer.stage("mjcf"):
+        mj = build_mjspec(spec)
+        model = compile_mjspec(mj, folder)
+        (folder / MODEL_XML).write_text(mj.to_xml(), encoding="utf-8")
+    return geometry, model
 
 
 def write_scenario_files(
     family: Family, spec: ScenarioSpec, layout: Layout, folder: Path, timer: _Timer | None = None
 ) -> Verification:
-    """Write geometry, script, model and Godot scene of ``spec`` into ``folder`` and verify it."""
-    from benchgen.cad.geometry import build_geometry
-    from benchgen.cad.script import script_text
-    from benchgen.mjcf.builder import build_mjspec, compile_mjspec
-    from benchgen.verify.gate import run_gate
-
+    """Write geometry, script and model of ``spec`` into ``folder`` and verify it."""
     timer = timer or _Timer(None, spec.id)
     with timer.stage("cad"):
-        geometry = build_geometry(layout)
-        geometry.write_meshes(folder)
         script = script_text(family, scenario_id=spec.id, seed=spec.seed, params=spec.params)
-        (folder / "script.py").write_text(script, encoding="utf-8")
-    with timer.stage("mjcf"):
-        mj = build_mjspec(spec)
-        try:
-            model = compile_mjspec(mj, folder)
-            (folder / "model.xml").write_text(mj.to_xml(), encoding="utf-8")
-        except BenchgenError as exc:
-            return Verification(
-                promoted=False,
-                checks=[
-                    VerificationCheck(
-                        name="model_loads",
-                        passed=False,
-                        reason=FailureReason.MODEL_REJECTED,
-                        detail=str(exc),
-                    )
-                ],
-            )
+        (folder / SCRIPT_PY).write_text(script, encoding="utf-8")
+    try:
+        geometry, model = write_model_files(spec, layout, folder, timer)
+    except BenchgenError as exc:
+        rejected = VerificationCheck(
+            name="model_loads", passed=False, reason=FailureReason.MODEL_REJECTED, detail=str(exc)
+        )
+        return Verification(promoted=False, checks=[rejected])
     with timer.stage("verify"):
-        verification = run_gate(spec, layout, geometry, folder, model=model)
-    return verification
-
-
-def _export_godot(spec: ScenarioSpec, folder: Path) -> None:
-    from benchgen.export import export_scenario
-
-    export_scenario(spec, folder)
+        return run_gate(spec, layout, geometry, folder, model=model)
 
 
 def render_folder(spec: ScenarioSpec, folder: Path) -> RenderSet:
     """Render the 24 views, contact sheet and reference video of a scenario folder."""
-    from benchgen.render import render_scenario
-    from benchgen.verify.simulate import trial_model
+    from benchgen.render import render_scenario  # Pillow and the GL set-up: only to render
 
     model, _ = trial_model(spec, folder, "null")
     video_model, video_data = trial_model(spec, folder, "reference")
@@ -187,32 +177,27 @@ def build_scenario(
     scenario_id = family.scenario_id(seed, params)
     final = scenario_folder(out_root, family.name, scenario_id)
     base = BuildOutcome(scenario_id=scenario_id, family=family.name, seed=seed, status="skipped")
-    if (final / "scenario.json").is_file():
+    if (final / SCENARIO_JSON).is_file():
         return base.model_copy(update={"folder": str(final)})
     timer = _Timer(on_stage, scenario_id)
     with timer.stage("layout"):
         layout = family.layout(params)
-        spec = _make_spec(family, seed, params, layout)
-    tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+        spec = make_spec(family, seed, params, layout)
+    with staging(final) as tmp:
         verification = write_scenario_files(family, spec, layout, tmp, timer)
         spec.verification = verification
         if verification.promoted:
             if godot:
                 with timer.stage("export"):
-                    _export_godot(spec, tmp)
+                    export_scenario(spec, tmp)
             if renders:
                 with timer.stage("render"):
                     render_folder(spec, tmp)
         with timer.stage("write"):
             spec.files = file_hashes(tmp)
-            (tmp / "scenario.json").write_text(dump_spec(spec), encoding="utf-8")
+            (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
             if verification.promoted:
-                os.replace(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+                publish(tmp, final)
     failed = [c for c in verification.checks if not c.passed]
     return base.model_copy(
         update={

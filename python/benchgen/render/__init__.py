@@ -9,7 +9,7 @@ render rather than breaking ``import mujoco``). One GL context serves the whole 
 from __future__ import annotations
 
 from benchgen.render._gl import check_image, close_gl
-from benchgen.render.plots import acceptance_chart
+from benchgen.render.plots import FamilyFigures, acceptance_chart
 from benchgen.render.scenario import RenderSet, render_scenario
 from benchgen.render.sheet import contact_sheet
 from benchgen.render.views import AZIMUTHS, ELEVATIONS, render_video, render_views, view_name
@@ -17,6 +17,7 @@ from benchgen.render.views import AZIMUTHS, ELEVATIONS, render_video, render_vie
 __all__ = [
     "AZIMUTHS",
     "ELEVATIONS",
+    "FamilyFigures",
     "RenderSet",
     "acceptance_chart",
     "check_image",

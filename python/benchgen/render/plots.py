@@ -7,12 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont
 
-from benchgen.store.db import FamilyStats
+__all__ = ["FamilyFigures", "acceptance_chart"]
 
-__all__ = ["acceptance_chart"]
+
+class FamilyFigures(Protocol):
+    """What the chart reads of one family (``benchgen.store.FamilyStats`` has it)."""
+
+    @property
+    def family(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def promoted(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def acceptance(self) -> float: ...
+    @property
+    def top_reasons(self) -> Sequence[tuple[str, int]]: ...
+
 
 _WIDTH = 1040
 _ROW = 34
@@ -24,11 +41,11 @@ _PROMOTED = (60, 160, 90)
 _REJECTED = (210, 80, 70)
 
 
-def acceptance_chart(stats: Sequence[FamilyStats], out: Path, *, title: str = "") -> Path:
+def acceptance_chart(stats: Sequence[FamilyFigures], out: Path, *, title: str = "") -> Path:
     """Draw promoted vs rejected attempts per family, with the top rejection reasons.
 
     Args:
-        stats: per-family figures from :meth:`benchgen.store.Store.stats`.
+        stats: per-family figures, e.g. from :meth:`benchgen.store.Store.stats`.
         out: the PNG to write.
         title: a heading (e.g. the dataset folder).
 

@@ -81,7 +81,7 @@ def _explain(exc: RequestValidationError) -> str:
 def _verify_in_child(folder: str) -> dict[str, Any]:
     from benchgen.verify import verify_folder
 
-    report = verify_folder(Path(folder), rebuild=False)
+    report = verify_folder(Path(folder))
     return {
         "ok": report.ok,
         "reasons": [str(r) for r in report.reasons],

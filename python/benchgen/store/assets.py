@@ -12,9 +12,7 @@ is never stored or fetched half-written or altered.
 
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from benchgen.errors import InvalidSpecError, OutputError, StoreError
+from benchgen.errors import InvalidSpecError, OutputError, StoreError, UnsafeFileError
+from benchgen.spec.folder import hash_mismatches, publish, regular_files, staging
 from benchgen.spec.io import load_spec
 
 if TYPE_CHECKING:
@@ -53,8 +52,7 @@ class AssetStore(ABC):
             StoreError: the storage refused the upload.
         """
         spec = _checked_spec(folder)
-        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-        files.remove(_SPEC)
+        files = [rel for rel in regular_files(folder) if rel != _SPEC]
         uri = self._scenario_uri(spec.family, spec.id)
         self._upload(folder, [*files, _SPEC], uri)  # scenario.json last: it marks completion
         return uri
@@ -80,21 +78,19 @@ class AssetStore(ABC):
             final.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create {final.parent}: {exc.strerror or exc}") from exc
-        tmp = final.parent / f".tmp-{scenario_id}-{os.getpid()}-{threading.get_ident()}"
-        shutil.rmtree(tmp, ignore_errors=True)
         try:
-            self._download(uri, tmp)
-            spec = _checked_spec(tmp, source=uri)
-            if (spec.family, spec.id) != (family, scenario_id):
-                raise InvalidSpecError(
-                    f"{uri} holds scenario {spec.family}/{spec.id}, not {family}/{scenario_id}; "
-                    "the object was stored under the wrong name: upload it again"
-                )
-            _publish(tmp, final)
+            with staging(final) as tmp:
+                self._download(uri, tmp)
+                spec = _checked_spec(tmp, source=uri)
+                if (spec.family, spec.id) != (family, scenario_id):
+                    raise InvalidSpecError(
+                        f"{uri} holds scenario {spec.family}/{spec.id}, not "
+                        f"{family}/{scenario_id}; the object was stored under the wrong name: "
+                        "upload it again"
+                    )
+                publish(tmp, final, replace=True)
         except OSError as exc:
             raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from exc
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         return final
 
     @abstractmethod
@@ -129,18 +125,14 @@ class LocalAssets(AssetStore):
 
     def _upload(self, folder: Path, files: list[str], uri: str) -> None:
         final = self._path(uri)
-        tmp = final.parent / f".tmp-{final.name}-{os.getpid()}-{threading.get_ident()}"
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(tmp, ignore_errors=True)
-            for rel in files:
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(folder / rel, tmp / rel)
-            _publish(tmp, final)
+            with staging(final) as tmp:
+                for rel in files:
+                    (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(folder / rel, tmp / rel, follow_symlinks=False)
+                publish(tmp, final, replace=True)
         except OSError as exc:
             raise StoreError(f"cannot store {folder} in {self.root}: {exc}") from exc
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     def _download(self, uri: str, into: Path) -> None:
         source = self._path(uri)
@@ -150,7 +142,7 @@ class LocalAssets(AssetStore):
                 "use a URI printed by `benchgen generate --assets`"
             )
         try:
-            shutil.copytree(source, into)
+            shutil.copytree(source, into, symlinks=True, dirs_exist_ok=True)  # links refused later
         except OSError as exc:
             raise StoreError(f"cannot copy {source} to {into}: {exc}") from exc
 
@@ -335,11 +327,11 @@ def fetch_scenario(uri: str, dest: Path) -> Path:
 
 def _checked_spec(folder: Path, *, source: str | None = None) -> ScenarioSpec:
     """Load scenario.json and refuse the folder if a file differs from its recorded sha256."""
-    from benchgen.pipeline.build import file_hashes
-
     spec = load_spec(folder)
-    actual = file_hashes(folder)
-    changed = sorted(k for k in set(actual) | set(spec.files) if actual.get(k) != spec.files.get(k))
+    try:
+        changed = hash_mismatches(spec, folder)
+    except UnsafeFileError as exc:
+        raise InvalidSpecError(f"{source or folder} cannot be stored or fetched: {exc}") from exc
     if changed:
         listed = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
         fix = (
@@ -364,20 +356,6 @@ def _family_and_id(uri: str) -> tuple[str, str]:
             "use a URI printed by `benchgen generate --assets`"
         )
     return names[-2], names[-1]
-
-
-def _publish(tmp: Path, final: Path) -> None:
-    """Move a complete folder to its final name, replacing an older copy."""
-    old = final.parent / f".old-{final.name}-{os.getpid()}-{threading.get_ident()}"
-    if final.exists():
-        os.replace(final, old)
-    try:
-        os.replace(tmp, final)
-    except OSError:
-        if old.exists():
-            os.replace(old, final)  # put the older copy back rather than lose it
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _error_code(exc: Any) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from benchgen.errors import BenchgenError
+from benchgen.errors import BenchgenError, UnsafeFileError
+from benchgen.spec.folder import SCENARIO_JSON, STAGING_PREFIX, hash_mismatches
 from benchgen.spec.io import load_spec
 from benchgen.spec.models import FailureReason, ScenarioSpec, VerificationCheck
+from benchgen.verify.gate import dynamic_checks
 
 __all__ = ["FolderReport", "find_scenarios", "verify_folder"]
 
@@ -31,18 +31,22 @@ class FolderReport(BaseModel):
 
 def find_scenarios(root: Path) -> list[Path]:
     """Return every scenario folder under ``root`` (``root`` itself if it is one)."""
-    if (root / "scenario.json").is_file():
+    if (root / SCENARIO_JSON).is_file():
         return [root]
     return sorted(
-        p.parent for p in root.glob("*/*/scenario.json") if not p.parent.name.startswith(".")
+        p.parent
+        for p in root.glob(f"*/*/{SCENARIO_JSON}")
+        if not p.parent.name.startswith((".", STAGING_PREFIX))
     )
 
 
 def _hash_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
-    from benchgen.pipeline.build import file_hashes
-
-    actual = file_hashes(folder)
-    changed = sorted(k for k in set(actual) | set(spec.files) if actual.get(k) != spec.files.get(k))
+    try:
+        changed = hash_mismatches(spec, folder)
+    except UnsafeFileError as exc:
+        return VerificationCheck(
+            name="hashes", passed=False, reason=FailureReason.HASH_MISMATCH, detail=str(exc)
+        )
     if changed:
         return VerificationCheck(
             name="hashes",
@@ -53,52 +57,13 @@ def _hash_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
     return VerificationCheck(name="hashes", passed=True)
 
 
-def _rebuild_check(spec: ScenarioSpec, folder: Path) -> VerificationCheck:
-    """Rebuild from script.py with the recorded seed and params; compare every hash."""
-    from benchgen.families import load_family_file
-    from benchgen.pipeline.build import build_scenario, scenario_folder
-
-    family = load_family_file(folder / "script.py")
-    scratch = Path(tempfile.mkdtemp(prefix="benchgen-rebuild-"))
-    try:
-        outcome = build_scenario(
-            family,
-            spec.seed,
-            out_root=scratch,
-            overrides=spec.params,
-            godot=(folder / "godot").is_dir(),
-        )
-        rebuilt = scenario_folder(scratch, family.name, outcome.scenario_id)
-        if outcome.scenario_id != spec.id or outcome.status != "promoted":
-            return VerificationCheck(
-                name="deterministic",
-                passed=False,
-                reason=FailureReason.NONDETERMINISTIC,
-                detail=f"the rebuild gave {outcome.scenario_id} ({outcome.status}), not {spec.id}",
-            )
-        same = (rebuilt / "scenario.json").read_bytes() == (folder / "scenario.json").read_bytes()
-        if outcome.files != spec.files or not same:
-            diff = sorted(k for k in outcome.files if outcome.files[k] != spec.files.get(k))
-            return VerificationCheck(
-                name="deterministic",
-                passed=False,
-                reason=FailureReason.NONDETERMINISTIC,
-                detail=f"rebuilding gave different bytes: {', '.join(diff) or 'scenario.json'}",
-            )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return VerificationCheck(name="deterministic", passed=True)
-
-
-def verify_folder(folder: Path, *, rebuild: bool = True) -> FolderReport:
-    """Re-verify one scenario folder.
+def verify_folder(folder: Path) -> FolderReport:
+    """Re-verify one scenario folder from its data, without running any of its code.
 
     Checks that scenario.json is valid, every file matches its recorded sha256, MuJoCo
-    loads model.xml, the no-action and reference trials still give what promotion
-    requires, and (with ``rebuild``) that rebuilding from script.py gives the same bytes.
+    loads model.xml, and the no-action and reference trials still give what promotion
+    requires. :func:`benchgen.pipeline.reverify_folder` adds the byte-for-byte rebuild.
     """
-    from benchgen.verify.gate import dynamic_checks
-
     try:
         spec = load_spec(folder)
     except BenchgenError as exc:
@@ -109,18 +74,6 @@ def verify_folder(folder: Path, *, rebuild: bool = True) -> FolderReport:
     checks = [VerificationCheck(name="spec_valid", passed=True), _hash_check(spec, folder)]
     dynamic, _ = dynamic_checks(spec, folder)
     checks += dynamic
-    if rebuild and all(c.passed for c in checks):
-        try:
-            checks.append(_rebuild_check(spec, folder))
-        except BenchgenError as exc:
-            checks.append(
-                VerificationCheck(
-                    name="deterministic",
-                    passed=False,
-                    reason=FailureReason.BUILD_ERROR,
-                    detail=str(exc),
-                )
-            )
     return FolderReport(
         folder=str(folder),
         scenario_id=spec.id,

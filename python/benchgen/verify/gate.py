@@ -21,7 +21,7 @@ from benchgen.verify.validate import validate_layout
 
 if TYPE_CHECKING:
     from benchgen.cad.geometry import Geometry
-    from benchgen.families.base import Layout
+    from benchgen.spec.layout import Layout
 
 __all__ = ["dynamic_checks", "run_gate"]
 

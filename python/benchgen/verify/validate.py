@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from benchgen.cad.pieces import piece_aabb, quat_to_matrix
+from benchgen.cad.geometry import Geometry, build_geometry
+from benchgen.spec.layout import Layout, layout_of
 from benchgen.spec.models import Box, FailureReason, Piece, ScenarioSpec, VerificationCheck
+from benchgen.spec.pieces import piece_aabb, quat_to_matrix
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from benchgen.cad.geometry import Geometry
-    from benchgen.families.base import Family, Layout
+    from benchgen.families.base import Family
 
 __all__ = ["INTERSECTION_VOLUME_TOL", "validate", "validate_family", "validate_layout"]
 
@@ -130,10 +131,7 @@ def validate(spec: ScenarioSpec) -> list[VerificationCheck]:
     The seed's ``validate(Compound)``: valid closed solids, no pairwise intersections,
     everything inside the workspace, consistent zones.
     """
-    from benchgen.cad.geometry import build_geometry
-    from benchgen.families.base import Layout
-
-    layout = Layout.model_validate(spec.model_dump(include=set(Layout.model_fields)))
+    layout = layout_of(spec)
     return validate_layout(layout, build_geometry(layout))
 
 
@@ -141,8 +139,6 @@ def validate_family(
     family: Family, *, seeds: Sequence[int] = (0, 1, 2, 3, 4)
 ) -> dict[int, list[VerificationCheck]]:
     """Run the static checks on several seeds of a family (its randomization range)."""
-    from benchgen.cad.geometry import build_geometry
-
     results = {}
     for seed in seeds:
         layout = family.layout(family.sample(seed))

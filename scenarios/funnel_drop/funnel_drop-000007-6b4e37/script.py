@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from benchgen.cad.pieces import box_piece
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
 from benchgen.spec.models import Piece, Push, ReferenceSolution
+from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "FunnelDrop"]
 
@@ -193,6 +193,6 @@ SCENARIO_PARAMS = {
 }
 
 if __name__ == "__main__":
-    from benchgen.cad.script import main
+    from benchgen.pipeline.standalone import main
 
     main(FAMILY, default_seed=SCENARIO_SEED, default_params=SCENARIO_PARAMS)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 
-from benchgen.cad.pieces import box_piece
+from benchgen.spec.pieces import box_piece
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
 from benchgen.spec.models import Push, ReferenceSolution
 
@@ -147,7 +147,7 @@ def _all_texts(model: ScriptedModel) -> str:
 
 
 def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
-    from benchgen.verify import verify_folder
+    from benchgen.pipeline import reverify_folder
 
     fixed = "WALL_BASE = 0.0005"
     turns = [
@@ -202,7 +202,7 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
     spec = json.loads((folder / "scenario.json").read_text())
     assert spec["verification"]["promoted"] is True
     assert "A cube slides along the floor" in (folder / "script.py").read_text()
-    assert verify_folder(folder).ok  # hashes, trials and a byte-identical rebuild from script.py
+    assert reverify_folder(folder).ok  # hashes, trials and a byte-identical rebuild from script.py
 
     journal = (ws / "journal.md").read_text()
     steps = [line for line in journal.splitlines() if line.startswith("## ")]
@@ -453,7 +453,8 @@ def test_execute_runs_in_the_sandbox_and_read_only_files_survive(tmp_path: Path)
 def test_host_recheck_catches_a_forged_staged_folder(tmp_path: Path) -> None:
     from benchgen.agent.promote import _host_checks
     from benchgen.families import get_family
-    from benchgen.pipeline.build import build_scenario, file_hashes
+    from benchgen.pipeline.build import build_scenario
+    from benchgen.spec.folder import file_hashes
     from benchgen.spec.io import dump_spec, load_spec
 
     outcome = build_scenario(get_family("ramp_to_goal"), 0, out_root=tmp_path, godot=False)

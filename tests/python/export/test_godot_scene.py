@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchgen.cad.pieces import box_piece, piece_corners, quat_from_euler
 from benchgen.export import export_scenario
 from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot
 from benchgen.export._mesh import FORMAT, decode_surface, read_obj
 from benchgen.export.godot_scene import RUNTIME_DIR, jolt_friction
 from benchgen.spec.io import load_spec
 from benchgen.spec.models import Box, PlacedPart, Push, ReferenceSolution, ScenarioSpec
+from benchgen.spec.pieces import box_piece, piece_corners, quat_from_euler
 
 REPO = Path(__file__).resolve().parents[3]
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?:e-?\d+)?")
@@ -316,7 +316,7 @@ def test_cli_exports_and_rehashes(ramp_dataset: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from benchgen.cli.app import _register, app
-    from benchgen.pipeline.build import file_hashes
+    from benchgen.spec.folder import file_hashes
     from benchgen.verify import verify_folder
 
     data = tmp_path / "data"
@@ -331,5 +331,5 @@ def test_cli_exports_and_rehashes(ramp_dataset: Path, tmp_path: Path) -> None:
         assert "godot/scene.tscn" in spec.files
         assert "godot/reference_solution.tres" in spec.files
         assert spec.files == file_hashes(folder)
-        report = verify_folder(folder, rebuild=False)
+        report = verify_folder(folder)
         assert all(c.passed for c in report.checks if c.name == "hashes"), report.checks

@@ -84,7 +84,7 @@ def test_two_ramp_scenarios_on_a_real_cluster_then_resume(
     assert first.complete and len(promoted) == 2
     for outcome in promoted:
         assert outcome.folder is not None
-        report = verify_folder(Path(outcome.folder), rebuild=False)
+        report = verify_folder(Path(outcome.folder))
         assert report.ok, [c for c in report.checks if not c.passed]
     assert second.complete
     assert {o.status for o in second.outcomes} == {"skipped"}

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from benchgen.families import get_family
-from benchgen.pipeline import build_scenario, file_hashes
+from benchgen.pipeline import build_scenario
 from benchgen.spec import load_spec
+from benchgen.spec.folder import file_hashes
 
 DETERMINISTIC = ("scenario.json", "model.xml", "script.py")
 

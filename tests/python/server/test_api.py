@@ -198,7 +198,7 @@ def test_job_scenarios_are_listed_and_verify(
         assert detail["spec"]["id"] == scenario["id"]
         assert detail["verification"]["promoted"] is True
         folder = project / "scenarios" / "ramp_to_goal" / scenario["id"]
-        report = verify_folder(folder, rebuild=False)
+        report = verify_folder(folder)
         assert report.ok, report.checks
 
 

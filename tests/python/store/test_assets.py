@@ -91,7 +91,7 @@ def test_local_round_trip(scenario: Path, tmp_path: Path) -> None:
     fetched = assets.get_scenario(uri, tmp_path / "fetched")
     assert fetched == tmp_path / "fetched" / "ramp_to_goal" / scenario.name
     assert _files(fetched) == _files(scenario)
-    assert verify_folder(fetched, rebuild=False).ok
+    assert verify_folder(fetched).ok
     assert not [p for p in fetched.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -118,7 +118,7 @@ def test_s3_round_trip(scenario: Path, s3_endpoint: str, bucket: str, tmp_path: 
     fetched = fetch_scenario(uri, tmp_path / "fetched")  # the URI alone names the store
     assert fetched == tmp_path / "fetched" / "ramp_to_goal" / scenario.name
     assert _files(fetched) == _files(scenario)
-    assert verify_folder(fetched, rebuild=False).ok
+    assert verify_folder(fetched).ok
 
 
 def test_tampered_folder_is_refused_before_upload(
