@@ -21,6 +21,7 @@ lint: setup
 	$(VENV)/ruff check python tests benchmarks
 	$(VENV)/ruff format --check python tests benchmarks
 	$(VENV)/mypy
+	$(VENV)/lint-imports --no-cache
 
 bench: setup
 	$(VENV)/python benchmarks/bench_pipeline.py --per-family 10 --workers 2
