@@ -14,6 +14,8 @@ import shutil
 import time
 from pathlib import Path
 
+from benchgen.spec.ids import GODOT_AGENTS
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -23,7 +25,7 @@ def main() -> None:
     )
     parser.add_argument("--scenarios", type=int, default=50)
     parser.add_argument("--iterations", type=int, default=10)
-    parser.add_argument("--agent", default="oracle", choices=["null", "oracle", "random"])
+    parser.add_argument("--agent", default="oracle", choices=GODOT_AGENTS)
     parser.add_argument("--keep", action="store_true", help="keep out/bench-godot afterwards")
     args = parser.parse_args()
 

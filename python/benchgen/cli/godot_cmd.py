@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from benchgen.cli.app import app
+from benchgen.spec.ids import GODOT_AGENTS
 
 __all__ = ["godot_app"]
 
@@ -21,8 +22,6 @@ godot_app = typer.Typer(
 )
 app.add_typer(godot_app, name="godot")
 
-_AGENTS = ("null", "random", "oracle")
-
 
 @godot_app.command("run")
 def run(
@@ -30,7 +29,7 @@ def run(
         str | None, typer.Option(help="Glob over res:// scene paths, e.g. 'scenarios/ramp/*'.")
     ] = None,
     iterations: Annotated[int | None, typer.Option(min=1, help="Iterations per scenario.")] = None,
-    agent: Annotated[str, typer.Option(help="null | random | oracle.")] = "null",
+    agent: Annotated[str, typer.Option(help=" | ".join(GODOT_AGENTS) + ".")] = "null",
     timeout: Annotated[
         float | None, typer.Option(min=0.01, help="Simulated seconds per iteration.")
     ] = None,
@@ -46,8 +45,9 @@ def run(
     ] = 3600.0,
 ) -> None:
     """Run scenarios with an agent in one Godot start and print the results table."""
-    if agent not in _AGENTS:
-        raise typer.BadParameter(f"{agent!r} is not an agent; use one of {', '.join(_AGENTS)}.")
+    if agent not in GODOT_AGENTS:
+        allowed = ", ".join(GODOT_AGENTS)
+        raise typer.BadParameter(f"{agent!r} is not an agent; use one of {allowed}.")
     args = [f"--agent={agent}", f"--seed={seed}"]
     if scenarios:
         args.append(f"--scenarios={_project_glob(scenarios, project)}")

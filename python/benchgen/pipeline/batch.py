@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from benchgen.errors import InvalidSpecError, OutputError
 from benchgen.families import get_family
 from benchgen.pipeline.build import BuildOutcome, build_scenario
+from benchgen.spec.ids import MAX_SEED
 
 __all__ = [
     "FamilyProgress",
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 EventCallback = Callable[[str, dict[str, Any]], None]
-MAX_SEED = 2**31 - 1
 
 
 class FamilyProgress(BaseModel):

@@ -17,9 +17,18 @@ from pydantic import (
 )
 
 from benchgen.errors import BenchgenError
+from benchgen.spec.ids import (
+    FAMILY_PATTERN,
+    GODOT_AGENTS,
+    MAX_SEED,
+    NAME_MAX_LENGTH,
+    SCENARIO_ID_PATTERN,
+    GodotAgent,
+)
 
 __all__ = [
     "AGENT_NAMES",
+    "FAMILY_PATTERN",
     "JOB_ID_PATTERN",
     "JOB_KINDS",
     "MAX_COUNT",
@@ -44,14 +53,10 @@ __all__ = [
     "VerifyReport",
 ]
 
-#: Scenario ids are ``<family>-<seed:06d>-<6 hex>``; nothing else reaches the file system.
-SCENARIO_ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}-[0-9]{6,10}-[0-9a-f]{6}$"
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
-FAMILY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-MAX_SEED = 2**31 - 1
 #: One request generates at most this many scenarios; larger datasets belong to the CLI.
 MAX_COUNT = 1000
-AGENT_NAMES = ("null", "random", "oracle")
+AGENT_NAMES = GODOT_AGENTS
 
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
 _PARAM_VALUE = float | int | bool | str
@@ -92,7 +97,9 @@ class GenerateJobRequest(_Body):
     """``POST /api/jobs`` for a procedural family."""
 
     family: str = Field(
-        max_length=64, description="A registered family name.", json_schema_extra=_family_enum
+        max_length=NAME_MAX_LENGTH,
+        description="A registered family name.",
+        json_schema_extra=_family_enum,
     )
     count: int = Field(default=1, ge=1, le=MAX_COUNT, description="Promoted scenarios wanted.")
     seed: int = Field(default=0, ge=0, le=MAX_SEED, description="The first seed tried.")
@@ -252,7 +259,7 @@ class BenchmarkScenes(BaseModel):
 class BenchmarkRunRequest(_Body):
     """``POST /api/benchmark/runs``: run the benchmark scene in Godot."""
 
-    agent: Literal["null", "random", "oracle"] = "null"
+    agent: GodotAgent = "null"
     iterations: int | None = Field(default=None, ge=1, le=1000)
     timeout_s: float | None = Field(default=None, gt=0, le=3600)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from benchgen.spec.ids import FAMILY_PATTERN, MAX_SEED, NAME_PATTERN, SCENARIO_ID_PATTERN
+
 __all__ = [
     "SCHEMA_VERSION",
     "Box",
@@ -156,7 +158,7 @@ class Piece(_Model):
 class Part(_Model):
     """A fixed part of the scene, made of convex pieces; ``mesh`` is its visual mesh."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
+    name: str = Field(pattern=NAME_PATTERN)
     pieces: list[Piece] = Field(min_length=1)
     mesh: str
     friction: float = Field(default=0.8, gt=0, le=3)
@@ -194,7 +196,7 @@ class Push(_Model):
 class PlacedPart(_Model):
     """A fixed part a solver places inside the build zone."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
+    name: str = Field(pattern=NAME_PATTERN)
     pieces: list[Piece] = Field(min_length=1)
     friction: float = Field(default=0.8, gt=0, le=3)
 
@@ -258,9 +260,9 @@ class ScenarioSpec(_Model):
     """One scenario: geometry, zones, the moved object, its reference solution and proof."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*-[0-9]{6,10}-[0-9a-f]{6}$")
-    family: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
-    seed: int = Field(ge=0, lt=2**31)
+    id: str = Field(pattern=SCENARIO_ID_PATTERN)
+    family: str = Field(pattern=FAMILY_PATTERN)
+    seed: int = Field(ge=0, le=MAX_SEED)
     params: dict[str, Any]
     units: Units = Field(default_factory=Units)
     task: str = Field(description="The goal in words, given to LLM agents.")
