@@ -28,3 +28,21 @@ def ramp_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
         outcome = build_scenario(family, seed, out_root=out)
         assert outcome.status == "promoted", outcome.detail
     return out
+
+
+@pytest.fixture
+def bwrap() -> str:
+    """bubblewrap, the security boundary: missing is a failure, unless explicitly opted out.
+
+    ``BENCHGEN_ALLOW_NO_BWRAP=1`` turns the failure into a skip, for a machine that cannot
+    install it; nothing else does.
+    """
+    import shutil
+
+    found = shutil.which("bwrap")
+    if found is None:
+        message = "bubblewrap (bwrap) is missing: apt-get install bubblewrap"
+        if os.environ.get("BENCHGEN_ALLOW_NO_BWRAP") == "1":
+            pytest.skip(message + " (skipped: BENCHGEN_ALLOW_NO_BWRAP=1)")
+        pytest.fail(message + ", or set BENCHGEN_ALLOW_NO_BWRAP=1 to skip these tests")
+    return found

@@ -16,6 +16,7 @@ STAGES = [
     "benchgen.export",
     "benchgen.godot",
     "benchgen.store",
+    "benchgen.sandbox",
     "benchgen.pipeline",
     "benchgen.agent",
     "benchgen.server",

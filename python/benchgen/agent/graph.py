@@ -37,12 +37,12 @@ from benchgen.agent.learner import learn_from_journals
 from benchgen.agent.llm import ChatModel, ModelReply, Usage
 from benchgen.agent.promote import promote_family
 from benchgen.agent.reviews import review_paths, write_review
-from benchgen.agent.sandbox import SandboxLimits
 from benchgen.agent.skills import Skill, select_skills
 from benchgen.agent.toolbox import ToolBox
 from benchgen.agent.tools import SIMULATION_FILE
 from benchgen.agent.trace import Tracer
 from benchgen.agent.workspace import ToolError, Workspace
+from benchgen.sandbox import SandboxLimits
 
 __all__ = ["AgentEvent", "AgentSettings", "AgentState", "Runtime", "build_graph"]
 

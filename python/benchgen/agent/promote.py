@@ -8,7 +8,11 @@
    meshes and model.xml are what benchgen itself builds from the spec, and the gate
    (static checks and both MuJoCo trials) passes. Code in the sandbox could forge a
    folder; it cannot forge one that passes this.
-3. The folder is copied to ``<out>/<family>/<id>/`` atomically (temp name, then rename).
+   The checks run on a host copy made by :func:`benchgen.sandbox.copy_regular_tree`
+   (regular files with one link only: a symlink, FIFO, device or hard link rejects the
+   folder), so what is checked is what is published, and every file is hashed,
+   renders included.
+3. That copy is published to ``<out>/<family>/<id>/`` atomically (one rename).
 
 A rejection at any step carries the gate's reasons back to the Coder.
 """
@@ -23,11 +27,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from benchgen.agent.sandbox import SandboxLimits
 from benchgen.agent.toolbox import run_tool_in_sandbox
 from benchgen.agent.workspace import Workspace
 from benchgen.errors import BenchgenError
 from benchgen.pipeline.build import write_model_files
+from benchgen.sandbox import SandboxLimits, copy_regular_tree
 from benchgen.spec.folder import SCENARIO_JSON, publish, regular_files, scenario_folder, staging
 from benchgen.spec.io import load_spec
 from benchgen.spec.layout import layout_of
@@ -85,17 +89,22 @@ def _host_checks(staged: Path) -> list[str]:
     return problems
 
 
-def _publish(staged: Path, out: Path, family: str, scenario_id: str) -> Path:
-    """Copy the staged folder to ``out/<family>/<id>`` atomically; return the final folder."""
-    final = scenario_folder(out, family, scenario_id)
-    if (final / SCENARIO_JSON).is_file():
-        return final
+def _check_and_publish(ws: Workspace, staged: Path, final: Path) -> list[str]:
+    """Copy the staged folder to the host, check the copy, publish it; return the problems.
+
+    The copy comes first (regular files with one link only, nothing followed, sizes
+    bounded), so the checks and the publication see the same bytes, which sandboxed code
+    can no longer change.
+    """
     with staging(final) as tmp:
-        for rel in regular_files(staged):
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staged / rel, tmp / rel, follow_symlinks=False)
-        publish(tmp, final)
-    return final
+        try:
+            copy_regular_tree(staged, tmp, trusted_root=ws.root)
+            problems = _host_checks(tmp)
+        except (BenchgenError, OSError, ValueError) as exc:
+            return [f"the staged folder could not be re-verified: {exc}"]
+        if not problems:
+            publish(tmp, final)
+    return problems
 
 
 def promote_family(
@@ -122,18 +131,15 @@ def promote_family(
         )
     if not (_SAFE.match(family) and _SAFE.match(scenario_id)):
         return _rejected(f"unsafe family or scenario id {family!r} / {scenario_id!r}")
-    staged = ws.root / _STAGE / family / scenario_id
-    try:
-        problems = _host_checks(staged)
-    except (BenchgenError, OSError, ValueError) as exc:
-        problems = [f"the staged folder could not be re-verified: {exc}"]
-    if problems:
-        return _rejected(
-            "host re-verification failed: " + "; ".join(problems),
-            family=family,
-            scenario_id=scenario_id,
-        )
-    final = _publish(staged, out, family, scenario_id)
+    final = scenario_folder(out, family, scenario_id)
+    if not (final / SCENARIO_JSON).is_file():
+        problems = _check_and_publish(ws, ws.root / _STAGE / family / scenario_id, final)
+        if problems:
+            return _rejected(
+                "host re-verification failed: " + "; ".join(problems),
+                family=family,
+                scenario_id=scenario_id,
+            )
     return PromotionResult(
         status="promoted", folder=str(final), family=family, scenario_id=scenario_id
     )

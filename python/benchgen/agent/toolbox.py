@@ -4,7 +4,7 @@ Every tool result is a string fed back to the model. A mistake of the model (an 
 tool, arguments that are not JSON, a missing argument, a path outside the workspace, a
 malformed review) becomes an ``ERROR: ...`` result that says how to fix it, never an
 exception. Everything that runs code the agent wrote goes through
-:func:`~benchgen.agent.sandbox.run_sandboxed`.
+:func:`~benchgen.sandbox.run_sandboxed`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from benchgen.agent.reviews import Review, write_review
-from benchgen.agent.sandbox import SandboxLimits, SandboxResult, run_sandboxed
 from benchgen.agent.tools import RESULT_MARKER, SimulationReport, ValidationReport
-from benchgen.agent.workspace import Role, ToolError, Workspace
+from benchgen.agent.workspace import PROTECTED, Role, ToolError, Workspace
+from benchgen.sandbox import SandboxLimits, SandboxResult, run_sandboxed
 
 __all__ = ["ToolBox", "ToolOutcome", "run_tool_in_sandbox"]
 
@@ -61,18 +61,33 @@ def run_tool_in_sandbox(
     ws: Workspace, argv: list[str], *, limits: SandboxLimits
 ) -> tuple[dict[str, Any] | None, SandboxResult]:
     """Run ``utils/run_tool.py ARGV`` in the sandbox; return its JSON result (None on a crash)."""
-    result = run_sandboxed(
-        Path("utils/run_tool.py"),
-        workspace=ws.root,
-        limits=limits,
-        args=argv,
-        env={"MUJOCO_GL": "egl"},
-    )
-    ws.restore_protected()
+    result = _sandboxed(ws, Path("utils/run_tool.py"), argv, limits)
     for line in reversed(result.stdout.splitlines()):
         if line.startswith(RESULT_MARKER):
-            return json.loads(line[len(RESULT_MARKER) :]), result
+            try:
+                data = json.loads(line[len(RESULT_MARKER) :])
+            except ValueError:
+                return None, result
+            return (data, result) if isinstance(data, dict) else (None, result)
     return None, result
+
+
+def _sandboxed(
+    ws: Workspace, script: Path, args: list[str], limits: SandboxLimits
+) -> SandboxResult:
+    """Run a workspace script with the protected names read-only, then check them."""
+    ws.restore_protected()
+    try:
+        return run_sandboxed(
+            script,
+            workspace=ws.root,
+            limits=limits,
+            args=args,
+            env={"MUJOCO_GL": "egl"},
+            protected=PROTECTED,
+        )
+    finally:
+        ws.restore_protected()
 
 
 def _crash(tool: str, result: SandboxResult) -> str:
@@ -221,18 +236,12 @@ class ToolBox:
         script = self.ws.resolve(path)
         if not script.is_file() or script.suffix != ".py":
             raise ToolError(f"{path!r} is not a Python file in the workspace; write it first")
-        result = run_sandboxed(
-            script,
-            workspace=self.ws.root,
-            limits=self.limits,
-            args=[str(a) for a in args or []],
-            env={"MUJOCO_GL": "egl"},
-        )
-        restored = self.ws.restore_protected()
+        result = _sandboxed(self.ws, script, [str(a) for a in args or []], self.limits)
         stop = f", stopped by the {result.killed_by} limit" if result.killed_by else ""
         note = (
-            f"\nNOTE: read-only files were changed and restored: {', '.join(restored)}"
-            if restored
+            "\nNOTE: not copied back from the sandbox (only regular files and folders are): "
+            + "; ".join(result.not_copied)
+            if result.not_copied
             else ""
         )
         return (

@@ -13,27 +13,35 @@ Layout (the generator spec, section 3.1.2)::
 
 Paths given by a model are resolved against the workspace root and refused when they
 leave it (``..``, absolute paths elsewhere, symlinks pointing out). Each role has its own
-writable set. ``skills/``, ``utils/`` and ``plan.md`` are also chmod'ed read-only, and
-their contents are checked after each sandboxed run and restored if the code changed them.
+writable set. Sandboxed code sees the :data:`PROTECTED` names bound read-only and its
+changes come back through the sandbox's copy (regular files only, protected names never);
+``skills/``, ``utils/`` and ``plan.md`` are also checked after each run and replaced,
+never followed, if anything differs from what the host sealed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
 from benchgen.errors import AgentError
 
-__all__ = ["Role", "ToolError", "Workspace"]
+__all__ = ["PROTECTED", "Role", "ToolError", "Workspace"]
 
 Role = Literal["planner", "coder", "reviewer", "system"]
 
 _READ_ONLY_DIRS = ("skills", "utils")
+#: Names sandboxed code may read but never change: bound read-only, never copied back.
+PROTECTED = (*_READ_ONLY_DIRS, "plan.md", "journal.md", "trace.jsonl")
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _TOOL_DIRS = ("renders", "reviews")
 _PRIVATE = (".sim", ".promote", ".cache")
 _WRITABLE: dict[str, tuple[str, ...] | None] = {
@@ -71,6 +79,143 @@ class ToolError(AgentError, ValueError):
     """A tool call the agent got wrong; its message is fed back to the model."""
 
 
+@contextlib.contextmanager
+def _opened(path: str | Path, flags: int, dir_fd: int | None = None) -> Iterator[int]:
+    fd = os.open(path, flags, dir_fd=dir_fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _read_file(root: int, rel: str, *, strict: bool = True) -> bytes | None:
+    """Return a regular file's bytes below ``root``; None (or an error) for anything else."""
+    data = None
+    parent = _parent(root, rel)
+    if parent is not None:
+        try:
+            with _opened(rel.rsplit("/", 1)[-1], _READ, parent) as fd:
+                st = os.fstat(fd)
+                if stat.S_ISREG(st.st_mode) and st.st_nlink == 1:
+                    data = b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
+        except OSError:
+            pass
+        finally:
+            if parent != root:
+                os.close(parent)
+    if data is None and strict:
+        raise AgentError(f"{rel} in the workspace is not a regular file the host wrote")
+    return data
+
+
+def _parent(root: int, rel: str) -> int | None:
+    """Open the folder holding ``rel`` below ``root`` without following links (None if absent)."""
+    fd = root
+    for folder in rel.split("/")[:-1]:
+        try:
+            sub = os.open(folder, _DIR, dir_fd=fd)
+        except OSError:
+            sub = None
+        if fd != root:
+            os.close(fd)
+        if sub is None:
+            return None
+        fd = sub
+    return fd
+
+
+def _read_tree(root: int, tops: tuple[str, ...], *, strict: bool = True) -> dict[str, bytes | None]:
+    """Return every file below the folders ``tops`` (a non-file maps to None)."""
+    found: dict[str, bytes | None] = {}
+
+    def walk(fd: int, prefix: str) -> None:
+        for name in sorted(os.listdir(fd)):
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                with _opened(name, _DIR, fd) as sub:
+                    walk(sub, f"{prefix}{name}/")
+            else:
+                found[prefix + name] = _read_file(fd, name, strict=strict)
+
+    for top in tops:
+        try:
+            with _opened(top, _DIR, root) as fd:
+                walk(fd, top + "/")
+        except OSError:
+            if strict:
+                raise
+            found[top] = None
+    return found
+
+
+def _is_dir(root: int, name: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=root, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _remove(root: int, name: str) -> None:
+    """Remove an entry of the workspace root, a folder with everything in it; follow nothing."""
+    try:
+        mode = os.stat(name, dir_fd=root, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        with _opened(name, _DIR, root) as fd:
+            _make_writable(fd)
+        shutil.rmtree(name, dir_fd=root)
+    else:
+        os.unlink(name, dir_fd=root)
+
+
+def _make_writable(fd: int) -> None:
+    os.fchmod(fd, 0o755)
+    for name in os.listdir(fd):
+        if stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+            with _opened(name, _DIR, fd) as sub:
+                _make_writable(sub)
+
+
+def _write_new(root: int, rel: str, data: bytes | None) -> None:
+    """Create ``rel`` below ``root`` with ``data``: new folders, O_EXCL, no link followed."""
+    if data is None:
+        return
+    *folders, name = rel.split("/")
+    fd = root
+    try:
+        for folder in folders:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder, 0o755, dir_fd=fd)
+            sub = os.open(folder, _DIR, dir_fd=fd)
+            if fd != root:
+                os.close(fd)
+            fd = sub
+        with _opened(name, _WRITE, fd) as out:
+            os.write(out, data)
+    finally:
+        if fd != root:
+            os.close(fd)
+
+
+def _make_read_only(root: int, top: str) -> None:
+    """Drop every write bit below ``top`` through descriptors (no chmod through a link)."""
+
+    def walk(fd: int) -> None:
+        for name in os.listdir(fd):
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                with _opened(name, _DIR, fd) as sub:
+                    walk(sub)
+            elif stat.S_ISREG(mode):
+                with _opened(name, _READ, fd) as file:
+                    os.fchmod(file, stat.S_IMODE(os.fstat(file).st_mode) & ~0o222)
+        os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) & ~0o222)
+
+    with contextlib.suppress(FileNotFoundError), _opened(top, _DIR, root) as fd:
+        walk(fd)
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -80,25 +225,34 @@ class Workspace:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self._protected: dict[str, bytes] = {}
+        self._protected: dict[str, bytes | None] = {}
 
     # Set-up --------------------------------------------------------------------------
 
     @classmethod
     def create(cls, root: Path, *, skills: Mapping[str, Path] | None = None) -> Workspace:
-        """Create (or reopen) a workspace; copy skill folders (by name) into skills/."""
+        """Create (or reopen) a workspace; write utils/ and copy skill folders into skills/.
+
+        On a reopened workspace, utils/ and skills/ are written afresh from their sources
+        and any top-level file that is not a regular file is replaced by an empty one, so
+        what :meth:`seal` records comes from the host, never from earlier agent code.
+        """
         ws = cls(root)
         ws.root.mkdir(parents=True, exist_ok=True)
+        with _opened(ws.root, _DIR) as fd:
+            for name in (*_READ_ONLY_DIRS, "renders", "reviews"):
+                if name in _READ_ONLY_DIRS or not _is_dir(fd, name):
+                    _remove(fd, name)
+            for name in ("journal.md", "todo.md", "plan.md", "script.py"):
+                if _read_file(fd, name, strict=False) is None:
+                    _remove(fd, name)
+                    _write_new(fd, name, b"")
         for sub in ("renders/images", "renders/videos", "reviews"):
             (ws.root / sub).mkdir(parents=True, exist_ok=True)
-        for name in ("journal.md", "todo.md", "plan.md", "script.py"):
-            (ws.root / name).touch()
-        if not (ws.root / "utils").exists():
-            ws._write_utils()
-        if not (ws.root / "skills").exists():
-            (ws.root / "skills").mkdir()
-            for name, folder in sorted((skills or {}).items()):
-                shutil.copytree(folder, ws.root / "skills" / name)
+        ws._write_utils()
+        (ws.root / "skills").mkdir()
+        for name, folder in sorted((skills or {}).items()):
+            shutil.copytree(folder, ws.root / "skills" / name)
         ws.seal()
         return ws
 
@@ -109,47 +263,46 @@ class Workspace:
         (utils / "run_tool.py").write_text(_UTILS_RUNNER, encoding="utf-8")
         (utils / "README.md").write_text(_UTILS_README, encoding="utf-8")
 
-    def _protected_files(self) -> list[Path]:
-        files = [
-            p for d in _READ_ONLY_DIRS for p in sorted((self.root / d).rglob("*")) if p.is_file()
-        ]
-        return [*files, self.root / "plan.md"]
-
     def seal(self) -> None:
         """Make skills/ and utils/ read-only and remember their contents (and plan.md's)."""
-        for folder in _READ_ONLY_DIRS:
-            for path in [self.root / folder, *(self.root / folder).rglob("*")]:
-                mode = stat.S_IMODE(path.stat().st_mode)
-                path.chmod(mode & ~0o222)
-        self._protected = {
-            p.relative_to(self.root).as_posix(): p.read_bytes() for p in self._protected_files()
-        }
+        with _opened(self.root, _DIR) as root:
+            self._protected = {
+                **_read_tree(root, _READ_ONLY_DIRS),
+                "plan.md": _read_file(root, "plan.md"),
+            }
+            for folder in _READ_ONLY_DIRS:
+                _make_read_only(root, folder)
 
     def restore_protected(self) -> list[str]:
-        """Undo changes sandboxed code made to read-only files; return what was restored."""
-        restored = []
-        current = {
-            p.relative_to(self.root).as_posix() for p in self._protected_files() if p.is_file()
-        }
-        for rel, data in self._protected.items():
-            path = self.root / rel
-            if not path.is_file() or path.read_bytes() != data:
-                path.parent.chmod(0o755)
-                if path.exists():
-                    path.chmod(0o644)
-                path.write_bytes(data)
-                restored.append(rel)
-        for rel in sorted(current - set(self._protected)):
-            (self.root / rel).parent.chmod(0o755)
-            (self.root / rel).unlink()
-            restored.append(rel)
-        if restored:
-            self.seal()
-        return restored
+        """Put back skills/, utils/ and plan.md as sealed; return the paths that differed.
+
+        Whatever sits at a protected path is replaced, never followed or opened for
+        writing: a symlink, FIFO or folder there is unlinked, and the file is written
+        again with ``O_CREAT | O_EXCL | O_NOFOLLOW`` below a descriptor of its folder.
+        """
+        with _opened(self.root, _DIR) as root:
+            current = _read_tree(root, _READ_ONLY_DIRS, strict=False)
+            current["plan.md"] = _read_file(root, "plan.md", strict=False)
+            changed = sorted(
+                rel
+                for rel in set(current) | set(self._protected)
+                if current.get(rel) != self._protected.get(rel)
+            )
+            if not changed:
+                return []
+            for top in {rel.split("/", 1)[0] for rel in changed}:
+                _remove(root, top)
+            for rel, data in sorted(self._protected.items()):
+                if rel.split("/", 1)[0] in {c.split("/", 1)[0] for c in changed}:
+                    _write_new(root, rel, data)
+            for folder in _READ_ONLY_DIRS:
+                _make_read_only(root, folder)
+        return changed
 
     def set_plan_baseline(self) -> None:
         """Record plan.md as written by the Planner (it is read-only from then on)."""
-        self._protected["plan.md"] = (self.root / "plan.md").read_bytes()
+        with _opened(self.root, _DIR) as root:
+            self._protected["plan.md"] = _read_file(root, "plan.md")
 
     # Paths ---------------------------------------------------------------------------
 

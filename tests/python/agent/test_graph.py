@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,9 @@ import pytest
 from benchgen.agent.graph import AgentEvent, AgentSettings
 from benchgen.agent.reviews import parse_review
 from benchgen.agent.runner import RUNS_DIR, run_agent
-from benchgen.agent.sandbox import SandboxLimits
 from benchgen.agent.scripted import ScriptedModel, call, calls, raw_call, say
 from benchgen.errors import AgentError
+from benchgen.sandbox import SandboxLimits
 
 REPO = Path(__file__).resolve().parents[3]
 SKILLS = REPO / ".agent" / "skills"
@@ -23,11 +22,8 @@ FAST = AgentSettings(renders=False, godot=False, sandbox=LIMITS)
 
 
 @pytest.fixture(autouse=True)
-def _bwrap() -> None:
-    if shutil.which("bwrap") is None:
-        pytest.fail(
-            "these tests run agent code in bubblewrap: install it (apt-get install bubblewrap)"
-        )
+def _needs_bwrap(bwrap: str) -> str:
+    return bwrap  # these tests run agent code in the sandbox
 
 
 SLIDE = '''"""slide_to_wall: a cube on the floor; one push slides it into a goal before a wall."""
@@ -415,15 +411,26 @@ def test_interrupted_run_resumes_from_checkpoint(tmp_path: Path) -> None:
 
 
 def test_execute_runs_in_the_sandbox_and_read_only_files_survive(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("root only")
+    secret.chmod(0o600)
     probe = (
         "import os, socket\n"
         "print('uid', os.getuid())\n"
         "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); print('net yes')\n"
         "except OSError:\n    print('net no')\n"
-        "for p in ('utils', 'skills'):\n    os.chmod(p, 0o755)\n"
-        "os.chmod('utils/tools.py', 0o644)\n"
-        "open('utils/tools.py', 'w').write('hijacked')\n"
-        "open('plan.md', 'w').write('hijacked')\n"
+        "attacks = [\n"
+        "    lambda: os.chmod('utils', 0o755),\n"
+        "    lambda: os.chmod('skills', 0o755),\n"
+        "    lambda: open('utils/tools.py', 'w').write('hijacked'),\n"
+        "    lambda: open('plan.md', 'w').write('hijacked'),\n"
+        "    lambda: os.unlink('plan.md'),\n"
+        "    lambda: os.rename('utils', 'gone'),\n"
+        "]\n"
+        "for attack in attacks:\n"
+        "    try:\n        attack(); print('attack worked')\n"
+        "    except OSError:\n        print('attack refused')\n"
+        f"os.symlink({str(secret)!r}, 'renders/leak.txt')\n"
     )
     turns = [
         *_planner(),
@@ -443,11 +450,14 @@ def test_execute_runs_in_the_sandbox_and_read_only_files_survive(tmp_path: Path)
         if m["role"] == "tool" and "exit code" in (t := m["content"])
     )
     assert "exit code 0" in output and "net no" in output and "uid 0" not in output
-    assert "read-only files were changed and restored: utils/tools.py, plan.md" in output
+    assert output.count("attack refused") == 6 and "attack worked" not in output
+    assert "not copied back from the sandbox" in output and "renders/leak.txt" in output
     ws = Path(result.workspace)
     assert (ws / "plan.md").read_text() == PLAN
     assert "from benchgen.agent.tools import" in (ws / "utils/tools.py").read_text()
     assert not (ws / "utils").stat().st_mode & 0o222
+    assert not (ws / "renders" / "leak.txt").exists()
+    assert secret.read_text() == "root only"
 
 
 def test_host_recheck_catches_a_forged_staged_folder(tmp_path: Path) -> None:

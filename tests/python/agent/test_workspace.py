@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from benchgen.agent.reviews import parse_review, write_review
-from benchgen.agent.sandbox import SandboxLimits
 from benchgen.agent.toolbox import ToolBox
 from benchgen.agent.workspace import ToolError, Workspace
+from benchgen.sandbox import SandboxLimits
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -135,3 +136,82 @@ def test_get_docs_for_is_offline(ws: Workspace) -> None:
     assert "half-extents" in box.call("get_docs_for", '{"name": "Piece"}')
     assert "box_piece(size" in box.call("get_docs_for", '{"name": "box_piece"}')
     assert "no documentation found" in box.call("get_docs_for", '{"name": "NoSuchThing"}')
+
+
+# What earlier agent code could leave in a workspace: restore_protected never follows it.
+
+
+@pytest.fixture
+def host_secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "host" / "secret.txt"
+    secret.parent.mkdir()
+    secret.parent.chmod(0o700)
+    secret.write_text("root only")
+    secret.chmod(0o600)
+    return secret
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.parent.chmod(0o755)
+    if path.is_dir() and not path.is_symlink():
+        import shutil
+
+        for sub in [path, *path.rglob("*")]:
+            sub.chmod(0o755)
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(target)
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        pytest.param("plan.md", id="plan"),
+        pytest.param("utils/README.md", id="utils-file"),
+        pytest.param("skills/family-contract", id="skill-folder"),
+    ],
+)
+def test_restore_replaces_symlinks_without_following_them(
+    ws: Workspace, host_secret: Path, rel: str
+) -> None:
+    target = host_secret if "." in rel else host_secret.parent
+    _replace_with_link(ws.root / rel, target)
+    restored = ws.restore_protected()
+    assert restored
+    assert host_secret.read_text() == "root only"
+    assert stat.S_IMODE(host_secret.stat().st_mode) == 0o600
+    assert stat.S_IMODE(host_secret.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in host_secret.parent.iterdir()) == ["secret.txt"]
+    assert not (ws.root / rel).is_symlink()
+    assert (ws.root / "utils" / "README.md").is_file()
+    assert (ws.root / "skills" / "family-contract" / "SKILL.md").is_file()
+    assert ws.restore_protected() == []
+
+
+def test_a_missing_file_the_link_points_to_is_not_created(ws: Workspace, tmp_path: Path) -> None:
+    target = tmp_path / "created-by-root.txt"
+    _replace_with_link(ws.root / "plan.md", target)
+    ws.restore_protected()
+    assert not target.exists()
+    assert (ws.root / "plan.md").is_file() and not (ws.root / "plan.md").is_symlink()
+
+
+@pytest.mark.timeout(30)
+def test_a_fifo_in_place_of_plan_md_does_not_hang_the_host(ws: Workspace) -> None:
+    (ws.root / "plan.md").unlink()
+    os.mkfifo(ws.root / "plan.md")
+    assert ws.restore_protected() == ["plan.md"]
+    assert stat.S_ISREG((ws.root / "plan.md").lstat().st_mode)
+
+
+def test_reopening_a_workspace_rewrites_what_agent_code_could_have_changed(
+    ws: Workspace, host_secret: Path
+) -> None:
+    _replace_with_link(ws.root / "utils", host_secret.parent)
+    _replace_with_link(ws.root / "todo.md", host_secret)
+    again = Workspace.create(ws.root, skills={})
+    assert (again.root / "utils" / "tools.py").is_file()
+    assert not (again.root / "todo.md").is_symlink()
+    assert host_secret.read_text() == "root only"
+    assert sorted(p.name for p in host_secret.parent.iterdir()) == ["secret.txt"]

@@ -1,4 +1,4 @@
-"""Process and ownership helpers of the sandbox: output capture, deadline, uid sweep."""
+"""Process helpers of the sandbox: output capture, deadline, memory watch, uid sweep."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import secrets
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from benchgen.errors import SandboxError
 
-__all__ = ["Capture", "Deadline", "kill_uid", "lent_to", "pick_uid"]
+__all__ = ["Capture", "Deadline", "MemoryWatch", "kill_uid", "pick_uid"]
 
 _UID_RANGE = (3_000_000_000, 4_000_000_000)  # far above any real or subordinate uid
 
@@ -112,21 +111,73 @@ def kill_uid(uid: int, *, within_s: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def _chown_tree(root: str, uid: int, gid: int) -> None:
-    """Give ``root`` and everything below it to ``uid``:``gid``, never following links."""
-    os.chown(root, uid, gid, follow_symlinks=False)
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            with contextlib.suppress(FileNotFoundError):
-                os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+def _descendants(root: int) -> list[int]:
+    """Return ``root`` and every process below it (from the ppid in /proc/<pid>/stat)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
 
 
-@contextlib.contextmanager
-def lent_to(workspace: str, uid: int) -> Iterator[None]:
-    """Let ``uid`` write the workspace during the run, then give it back to its owner."""
-    owner = os.stat(workspace)
-    _chown_tree(workspace, uid, uid)
+def _private_kib(pid: int) -> int:
+    """Return a process's anonymous plus shared-memory resident set, in KiB."""
     try:
-        yield
-    finally:
-        _chown_tree(workspace, owner.st_uid, owner.st_gid)
+        with open(f"/proc/{pid}/status", "rb") as status:
+            lines = status.read().splitlines()
+    except OSError:
+        return 0
+    return sum(
+        int(line.split()[1]) for line in lines if line.startswith((b"RssAnon:", b"RssShmem:"))
+    )
+
+
+class MemoryWatch:
+    """Sum the resident memory of bwrap's whole process tree; kill it over ``limit_bytes``.
+
+    RLIMIT_AS binds one process at a time, and no cgroup memory controller is delegated on
+    these machines (cgroup v2 shows only ``hugetlb``), so a thread polls /proc instead. It
+    counts anonymous and shared memory (RssAnon + RssShmem): what an allocation costs,
+    not the shared libraries every Python process maps. Between two polls a process can
+    still allocate, so a run may briefly pass the limit by what it allocates in one period.
+    """
+
+    def __init__(self, pid: int, limit_bytes: int, period_s: float = 0.05) -> None:
+        self._pid, self._limit_kib, self._period_s = pid, limit_bytes // 1024, period_s
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._done = False
+        self.fired = False
+        self.peak_kib = 0
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._period_s):
+            used = sum(_private_kib(pid) for pid in _descendants(self._pid))
+            self.peak_kib = max(self.peak_kib, used)
+            if used > self._limit_kib:
+                with self._lock:
+                    if not self._done:
+                        self.fired = True
+                        with contextlib.suppress(ProcessLookupError):
+                            os.killpg(self._pid, signal.SIGKILL)
+                return
+
+    def disarm(self) -> None:
+        """Stop watching; call before reaping the pid."""
+        with self._lock:
+            self._done = True
+        self._stop.set()
+        self._thread.join()
