@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ from benchgen.agent.toolbox import ToolBox
 from benchgen.agent.tools import SIMULATION_FILE
 from benchgen.agent.trace import Tracer
 from benchgen.agent.workspace import ToolError, Workspace
+from benchgen.errors import AgentError
 from benchgen.sandbox import SandboxLimits
 
 __all__ = ["AgentEvent", "AgentSettings", "AgentState", "Runtime", "build_graph"]
@@ -112,6 +114,7 @@ class Runtime:
     learned_dir: Path
     on_event: Callable[[AgentEvent], None] | None = None
     usage: Usage = field(default_factory=Usage)
+    cancel: threading.Event | None = None
 
     def emit(self, kind: str, step: str = "", message: str = "") -> None:
         if self.on_event is not None:
@@ -122,7 +125,13 @@ class Runtime:
     def complete(
         self, role: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
     ) -> ModelReply:
-        """Call the model, traced with its timing and token usage."""
+        """Call the model, traced with its timing and token usage.
+
+        Raises:
+            AgentError: the run was cancelled (checked before every model call).
+        """
+        if self.cancel is not None and self.cancel.is_set():
+            raise AgentError("the run was cancelled")
         with self.tracer.timed(
             "model_call",
             role=role,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,7 @@ def run_agent(
     on_event: Callable[[AgentEvent], None] | None = None,
     skill_dirs: list[Path] | None = None,
     learned_dir: Path | None = None,
+    cancel: threading.Event | None = None,
 ) -> AgentRunResult:
     """Run (or resume) the agent graph for ``request`` with ``model``.
 
@@ -94,6 +96,7 @@ def run_agent(
         on_event: called with an :class:`AgentEvent` as steps start and finish.
         skill_dirs: repo-level skill folders (default ``.agent/skills``).
         learned_dir: the learned-skills folder (default ``.agent/learned-skills``).
+        cancel: set it to stop the run before its next model call (resumable later).
 
     Raises:
         AgentError: the endpoint failed, or a run id was given without a request and
@@ -124,6 +127,7 @@ def run_agent(
         skills=skills,
         learned_dir=learned_dir,
         on_event=on_event,
+        cancel=cancel,
     )
     config: RunnableConfig = {
         "configurable": {"thread_id": run_id},
@@ -179,6 +183,7 @@ def run_agent_job(
     model: ChatModel | None = None,
     run_id: str | None = None,
     settings: AgentSettings | None = None,
+    cancel: threading.Event | None = None,
 ) -> AgentRunResult:
     """Run the agent for a free-text request (what the server's jobs and the CLI call).
 
@@ -191,6 +196,7 @@ def run_agent_job(
         model: a chat model to use instead of the configured endpoint (tests).
         run_id: resume or name the run.
         settings: further settings; ``max_iterations`` overrides theirs.
+        cancel: set it to stop the run before its next model call.
 
     Raises:
         AgentError: no LLM is configured, or the endpoint failed.
@@ -199,4 +205,12 @@ def run_agent_job(
         model = OpenAIChatModel(load_llm_config(config))
     base = (settings or AgentSettings()).model_dump()
     settings = AgentSettings.model_validate({**base, "max_iterations": max_iterations})
-    return run_agent(request, out, model=model, run_id=run_id, settings=settings, on_event=on_event)
+    return run_agent(
+        request,
+        out,
+        model=model,
+        run_id=run_id,
+        settings=settings,
+        on_event=on_event,
+        cancel=cancel,
+    )

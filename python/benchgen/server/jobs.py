@@ -3,13 +3,24 @@
 A generation job runs ``benchgen.pipeline.generate`` in a child process (spawned, so the
 server never imports build123d and a crash in OCP or MuJoCo only fails the job); a
 thread of the server reads the child's events and writes the job's state to the store,
-so finished jobs survive a restart. One job runs at a time; the others wait ``queued``.
+so finished jobs survive a restart. One job runs at a time; at most ``max_queued`` wait
+``queued`` behind it (:class:`QueueFullError` past that).
+
+The child leads its own process group and asks the kernel for SIGTERM when the server
+dies (``PR_SET_PDEATHSIG``); its handler kills the whole group, so neither the child nor
+its worker pool, manager or resource tracker outlives a ``kill -9`` of the server. A job
+left queued or running by a server that died is resumed when the next server starts
+(generation skips what is complete on disk; an agent run resumes from its checkpoints);
+a benchmark run is marked failed with the reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 import time
 import uuid
@@ -19,19 +30,47 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from benchgen.errors import BenchgenError
 from benchgen.store import Job, Store
 
 __all__ = [
     "ACTIVE_STATES",
+    "MAX_QUEUED",
     "EventSink",
     "GenerateRunner",
     "JobManager",
     "LiveJob",
+    "QueueFullError",
+    "die_with_parent",
     "run_generate_in_child",
 ]
 
 ACTIVE_STATES = ("queued", "running")
-RESTARTED = "server restarted"
+MAX_QUEUED = 16
+RESTARTED = "the server stopped while this job ran, and it cannot be resumed: start it again"
+RESUMED = "resumed after a server restart"
+_RESUMABLE = ("generate", "agent")
+_PR_SET_PDEATHSIG = 1
+
+
+class QueueFullError(BenchgenError, RuntimeError):
+    """Too many jobs are waiting already."""
+
+
+def die_with_parent() -> None:
+    """Lead a new process group that is killed, whole, when the parent process dies."""
+    import ctypes
+
+    os.setpgid(0, 0)
+
+    def kill_group(_signum: int, _frame: object) -> None:
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, kill_group)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before the request took effect
+        kill_group(signal.SIGTERM, None)
 
 
 class EventSink(Protocol):
@@ -46,8 +85,9 @@ GenerateRunner = Callable[[dict[str, Any], Path, int, EventSink, threading.Event
 
 def _child_main(request: dict[str, Any], out: str, workers: int, events: Any, cancel: Any) -> None:
     """Run ``generate`` for one job in a spawned process and send its events back."""
-    from benchgen.errors import BenchgenError
     from benchgen.pipeline import generate
+
+    die_with_parent()
 
     godot = bool(request.get("godot", True))
     if godot:
@@ -136,9 +176,10 @@ def run_generate_in_child(
                 emit(kind, payload)
     finally:
         child.join(timeout=30)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        if child.pid is not None:  # the child's group: it, its pool and anything left
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+        child.join()
         events.close()
     if error is not None:
         raise RuntimeError(error)
@@ -165,24 +206,48 @@ class JobManager:
     """Queue, run, cancel and report generation jobs; every change goes to the store."""
 
     def __init__(
-        self, store: Store, out: Path, *, workers: int = 1, runner: GenerateRunner | None = None
+        self,
+        store: Store,
+        out: Path,
+        *,
+        workers: int = 1,
+        runner: GenerateRunner | None = None,
+        max_queued: int = MAX_QUEUED,
     ) -> None:
         self.store = store
         self.out = out
         self.workers = workers
+        self.max_queued = max_queued
         self._runner = runner or run_generate_in_child
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchgen-job")
         self._live: dict[str, LiveJob] = {}
         self._lock = threading.Lock()
 
-    def recover(self) -> int:
-        """Mark jobs left queued or running by a previous server process as failed."""
-        stale = self.store.jobs(states=ACTIVE_STATES)
-        for job in stale:
-            if job.id not in self._live:
+    def recover(self, *, resume: Callable[[Job], Callable[[LiveJob], None] | None]) -> int:
+        """Take over the jobs a previous server process left queued or running.
+
+        Args:
+            resume: returns the work that resumes a job (None: the job cannot be resumed
+                and is marked failed with the reason :data:`RESTARTED`).
+
+        Returns:
+            How many jobs were resumed.
+        """
+        resumed = 0
+        for job in reversed(self.store.jobs(states=ACTIVE_STATES)):  # oldest first
+            if job.id in self._live:
+                continue
+            work = resume(job) if job.kind in _RESUMABLE else None
+            if work is None:
                 job.state, job.error = "failed", RESTARTED
                 self.store.save_job(job)
-        return len(stale)
+                continue
+            warnings = [*job.result.get("warnings", []), RESUMED]
+            job.state, job.error = "queued", ""
+            job.result = {**job.result, "warnings": warnings}
+            self._enqueue(job, work)
+            resumed += 1
+        return resumed
 
     def running(self) -> int:
         """Return how many jobs are queued or running in this process."""
@@ -192,7 +257,18 @@ class JobManager:
     def submit(
         self, kind: str, request: dict[str, Any], work: Callable[[LiveJob], None] | None = None
     ) -> str:
-        """Queue a job and return its id."""
+        """Queue a job and return its id.
+
+        Raises:
+            QueueFullError: ``max_queued`` jobs are waiting already.
+        """
+        with self._lock:
+            waiting = sum(1 for live in self._live.values() if live.job.state == "queued")
+        if waiting >= self.max_queued:
+            raise QueueFullError(
+                f"{waiting} jobs are waiting already (the limit is {self.max_queued}): "
+                "wait for one to finish or cancel one (DELETE /api/jobs/{id})"
+            )
         now = datetime.now(UTC)
         job = Job(
             id=uuid.uuid4().hex,
@@ -206,12 +282,21 @@ class JobManager:
             created_at=now,
             updated_at=now,
         )
+        self._enqueue(job, work or self._generate)
+        return job.id
+
+    def _enqueue(self, job: Job, work: Callable[[LiveJob], None]) -> None:
         self.store.save_job(job)
         live = LiveJob(job)
+        live.warnings = list(job.result.get("warnings", []))
+        live.scenarios = {s["id"]: s for s in job.result.get("scenarios", []) if "id" in s}
         with self._lock:
             self._live[job.id] = live
-        self._pool.submit(self._run, live, work or self._generate)
-        return job.id
+        self._pool.submit(self._run, live, work)
+
+    def resume_generate(self, _job: Job) -> Callable[[LiveJob], None]:
+        """The work that resumes a generation job (completed scenarios are skipped)."""
+        return self._generate
 
     def cancel(self, job_id: str) -> Job | None:
         """Ask a job to stop; a queued job is cancelled at once. Returns the job or None."""
@@ -261,10 +346,13 @@ class JobManager:
         try:
             work(live)
         except Exception as exc:
-            self._finish(live, "failed", str(exc) or exc.__class__.__name__)
+            stopped = "cancelled" if live.cancel.is_set() else "failed"
+            self._finish(live, stopped, str(exc) or exc.__class__.__name__)
         else:
             if live.job.state == "running":
-                self._finish(live, "cancelled" if live.cancel.is_set() else "done", live.job.error)
+                finished = live.job.done >= live.job.total  # cancelled too late to matter
+                state = "cancelled" if live.cancel.is_set() and not finished else "done"
+                self._finish(live, state, live.job.error)
         finally:
             self._forget(live)
 

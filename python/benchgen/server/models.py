@@ -25,6 +25,7 @@ from benchgen.spec.ids import (
     SCENARIO_ID_PATTERN,
     GodotAgent,
 )
+from benchgen.spec.models import ScenarioSpec, Verification, VerificationCheck
 
 __all__ = [
     "AGENT_NAMES",
@@ -216,8 +217,8 @@ class ScenarioDetail(BaseModel):
     status: Literal["promoted", "rejected"]
     reasons: list[str]
     detail: str
-    spec: dict[str, Any] | None
-    verification: dict[str, Any] | None
+    spec: ScenarioSpec | None = Field(description="scenario.json, for a promoted scenario.")
+    verification: Verification | None
     render_urls: list[str]
     thumbnail_url: str | None
     scene_path: str | None = Field(
@@ -231,7 +232,7 @@ class VerifyReport(BaseModel):
     id: str
     ok: bool
     reasons: list[str]
-    checks: list[dict[str, Any]]
+    checks: list[VerificationCheck]
 
 
 class BenchmarkScenesRequest(_Body):

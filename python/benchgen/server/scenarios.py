@@ -6,10 +6,8 @@ checked to stay inside the output folder, so ``../../etc/passwd`` never reaches 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 from benchgen.server.models import (
     FAMILY_PATTERN,
@@ -17,6 +15,7 @@ from benchgen.server.models import (
     ScenarioDetail,
     ScenarioSummary,
 )
+from benchgen.spec.io import load_spec
 from benchgen.store import Attempt, Store
 
 __all__ = [
@@ -151,8 +150,8 @@ def scenario_detail(
             thumbnail_url=None,
             scene_path=None,
         )
-    spec: dict[str, Any] = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
-    verification = spec.get("verification")
+    spec = load_spec(folder)  # InvalidSpecError for a truncated or non-UTF-8 file
+    verification = spec.verification
     renders = sorted(
         p
         for p in (folder / "renders").rglob("*")
@@ -166,7 +165,7 @@ def scenario_detail(
         reasons=[],
         detail="",
         spec=spec,
-        verification=verification if isinstance(verification, dict) else None,
+        verification=verification,
         render_urls=[
             _url(folder.parent.name, scenario_id, p.relative_to(folder).as_posix()) for p in renders
         ],

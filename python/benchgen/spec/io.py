@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from benchgen.errors import InvalidSpecError
 from benchgen.spec.models import ScenarioSpec
 
 __all__ = ["canonical_json", "dump_spec", "load_spec", "spec_json_schema"]
+
+_MAX_SPEC_BYTES = 16 * 2**20
 
 
 def _round(value: Any) -> Any:
@@ -42,6 +46,26 @@ def _explain(exc: ValidationError, source: str) -> str:
     return f"{source} is not a valid scenario spec: field '{where}': {first['msg']}{more}."
 
 
+def _read_text(path: Path) -> str:
+    """Read a scenario.json that may come from untrusted code: no link, no FIFO, UTF-8."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise InvalidSpecError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidSpecError(f"{path} is not a regular file; regenerate the scenario")
+        data = handle.read(_MAX_SPEC_BYTES + 1)
+    if len(data) > _MAX_SPEC_BYTES:
+        raise InvalidSpecError(f"{path} is over {_MAX_SPEC_BYTES} bytes; regenerate it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidSpecError(
+            f"{path} is not UTF-8 text (byte {exc.start}); regenerate it with `benchgen generate`"
+        ) from exc
+
+
 def load_spec(path: Path | str) -> ScenarioSpec:
     """Load and validate a scenario.json.
 
@@ -57,10 +81,7 @@ def load_spec(path: Path | str) -> ScenarioSpec:
     path = Path(path)
     if path.is_dir():
         path = path / "scenario.json"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidSpecError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    text = _read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

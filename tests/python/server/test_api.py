@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import json
 import socket
+import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from benchgen.agent.graph import AgentSettings
+from benchgen.agent.llm import ModelReply, Usage
 from benchgen.server import create_app
 from benchgen.store import Job, Store
 from benchgen.verify import verify_folder
@@ -243,25 +250,41 @@ def test_finished_jobs_survive_a_restart(finished_job: dict, project: Path) -> N
         assert {s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted"} <= ids
 
 
-def test_a_job_running_when_the_server_died_comes_back_failed(tmp_path: Path) -> None:
-    store = Store.in_folder(tmp_path)
-    store.save_job(
-        Job(
-            id="a" * 32,
-            kind="generate",
-            request={"family": "ramp_to_goal"},
-            state="running",
-            done=1,
-            total=3,
-            error="",
-            result={},
-        )
+def _stale_job(job_id: str, kind: str, request: dict, state: str) -> Job:
+    return Job(
+        id=job_id,
+        kind=kind,
+        request=request,
+        state=state,
+        done=0,
+        total=1,
+        error="",
+        result={},
     )
+
+
+def test_jobs_left_by_a_dead_server_are_resumed_or_clearly_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BENCHGEN_LLM_BASE_URL", raising=False)
+    request = {"family": "ramp_to_goal", "count": 1, "seed": 3, "renders": False, "godot": False}
+    store = Store.in_folder(tmp_path)
+    store.save_job(_stale_job("a" * 32, "generate", request, "running"))
+    store.save_job(_stale_job("b" * 32, "generate", {**request, "seed": 4}, "queued"))
+    store.save_job(_stale_job("c" * 32, "benchmark", {"agent": "null", "count": 1}, "running"))
+    store.save_job(_stale_job("d" * 32, "agent", {"request": "a ramp", "count": 1}, "queued"))
     store.close()
     with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
-        job = c.get("/api/jobs/" + "a" * 32).json()
-    assert job["state"] == "failed"
-    assert job["error"] == "server restarted"
+        for job_id in ("a" * 32, "b" * 32):
+            job = wait_for(c, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
+            assert job["state"] == "done", job
+            assert "resumed after a server restart" in job["warnings"]
+        for job_id in ("c" * 32, "d" * 32):
+            job = c.get(f"/api/jobs/{job_id}").json()
+            assert job["state"] == "failed"
+            assert job["error"].startswith("the server stopped while this job ran")
+        promoted = c.get("/api/scenarios", params={"status": "promoted"}).json()
+    assert len(promoted) == 2
 
 
 def test_raw_socket_garbage_does_not_break_the_server(live: LiveServer) -> None:
@@ -280,23 +303,131 @@ def test_jobs_list_is_json(client: httpx.Client) -> None:
     assert isinstance(json.loads(response.text), list)
 
 
-def test_free_text_with_llm_runs_the_agent_job(
+class _WaitingModel:
+    """A chat model whose first call blocks until ``release`` is set, then says nothing."""
+
+    name = "waiting"
+    vision = False
+
+    def __init__(self, started: threading.Event, release: threading.Event) -> None:
+        self.started, self.release = started, release
+
+    def complete(self, messages: list, *, tools: list | None = None) -> ModelReply:
+        self.started.set()
+        self.release.wait(60)
+        return ModelReply(content="", tool_calls=[], usage=Usage())
+
+
+def _agent_double(model: object, seen: list[dict]) -> object:
+    """The real run_agent_job with a stand-in model, under the real function's signature."""
+    from benchgen.agent.runner import run_agent_job
+
+    @functools.wraps(run_agent_job)
+    def double(request: str, out: Path, **kwargs: object) -> object:
+        seen.append({"request": request, **kwargs})
+        settings = AgentSettings(renders=False, godot=False, max_iterations=1)
+        kwargs.update(model=model, settings=settings)
+        return run_agent_job(request, out, **kwargs)  # type: ignore[arg-type]
+
+    return double
+
+
+def test_the_agent_job_gets_its_cancel_flag_and_stops(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import benchgen.agent
 
-    seen: list[str] = []
-
-    def fake_agent(request: str, out: Path, *, cancel: object) -> dict:
-        seen.append(request)
-        return {"scenario_id": None, "note": "scripted"}
-
+    started, release = threading.Event(), threading.Event()
+    seen: list[dict] = []
     monkeypatch.setenv("BENCHGEN_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("BENCHGEN_LLM_MODEL", "scripted")
-    monkeypatch.setattr(benchgen.agent, "run_agent_job", fake_agent, raising=False)
+    double = _agent_double(_WaitingModel(started, release), seen)
+    monkeypatch.setattr(benchgen.agent, "run_agent_job", double)
     created = client.post("/api/jobs", json={"request": "a ball rolls into a cup"})
     assert created.status_code == 202, created.text
-    job = wait_for(client, f"/api/jobs/{created.json()['id']}", ("done", "failed"))
-    assert job["state"] == "done", job
-    assert job["kind"] == "agent"
-    assert seen == ["a ball rolls into a cup"]
+    job_id = created.json()["id"]
+    assert started.wait(60)
+    client.delete(f"/api/jobs/{job_id}")
+    release.set()
+    job = wait_for(client, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
+    assert job["state"] == "cancelled", job
+    assert "the run was cancelled" in job["error"]
+    assert seen[0]["request"] == "a ball rolls into a cup"
+    assert seen[0]["run_id"] == job_id and isinstance(seen[0]["cancel"], threading.Event)
+
+
+def test_the_server_calls_run_agent_job_as_it_is_declared() -> None:
+    """No signature shim: the keywords the server passes are parameters of the function."""
+    from benchgen.agent.runner import run_agent_job
+
+    parameters = inspect.signature(run_agent_job).parameters
+    assert parameters["cancel"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["run_id"].kind is inspect.Parameter.KEYWORD_ONLY
+    source = inspect.getsource(importlib.import_module("benchgen.server.routes.jobs"))
+    assert "inspect.signature" not in source
+
+
+def test_the_job_queue_is_bounded(tmp_path: Path) -> None:
+    block = threading.Event()
+
+    def slow(request: dict, out: Path, workers: int, emit: object, cancel: object) -> dict:
+        block.wait(60)
+        return {"promoted": 1, "rejected": 0, "attempts": 1, "cancelled": False}
+
+    app = create_app(tmp_path, project_dir=tmp_path, max_queued=2, generate_runner=slow)
+    body = {"family": "ramp_to_goal", "godot": False}
+    try:
+        with LiveServer(app) as server, server.client() as c:
+            codes = [c.post("/api/jobs", json=body).status_code for _ in range(4)]
+            refused = c.post("/api/jobs", json=body)
+            block.set()
+    finally:
+        block.set()
+    assert codes == [202, 202, 202, 429]
+    assert refused.status_code == 429
+    assert "jobs are waiting already (the limit is 2)" in refused.json()["detail"]
+
+
+def test_a_job_cancelled_after_it_finished_its_scenarios_is_done(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def finishes(request: dict, out: Path, workers: int, emit: Any, cancel: Any) -> dict:
+        emit("outcome", _outcome_payload())
+        release.wait(60)
+        return {"promoted": 1, "rejected": 0, "attempts": 1, "cancelled": True}
+
+    app = create_app(tmp_path, project_dir=tmp_path, generate_runner=finishes)
+    with LiveServer(app) as server, server.client() as c:
+        job_id = c.post("/api/jobs", json={"family": "ramp_to_goal", "godot": False}).json()["id"]
+        deadline_job = wait_for(c, f"/api/jobs/{job_id}", ("running",))
+        assert deadline_job["state"] == "running"
+        c.delete(f"/api/jobs/{job_id}")
+        release.set()
+        job = wait_for(c, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
+    assert (job["state"], job["progress"]) == ("done", {"done": 1, "total": 1}), job
+
+
+def _outcome_payload() -> dict:
+    return {
+        "scenario_id": "ramp_to_goal-000000-abcdef",
+        "family": "ramp_to_goal",
+        "seed": 0,
+        "status": "promoted",
+    }
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b'{"id": "trunc', id="truncated"),
+        pytest.param(b'{"id": "\xff\xfe"}', id="not-utf8"),
+    ],
+)
+def test_a_corrupted_scenario_is_a_clear_409(tmp_path: Path, content: bytes) -> None:
+    folder = tmp_path / "ramp_to_goal" / "ramp_to_goal-000001-abcdef"
+    folder.mkdir(parents=True)
+    (folder / "scenario.json").write_bytes(content)
+    with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
+        response = c.get("/api/scenarios/ramp_to_goal-000001-abcdef")
+    assert response.status_code == 409, response.text
+    assert "is corrupted" in response.json()["detail"]
