@@ -16,6 +16,9 @@ signal request_finished(ok: bool, data: Variant, error: String)
 const URL_SETTING := "benchgen/backend/url"
 ## Backend URL when the setting is absent (what [code]benchgen serve[/code] listens on).
 const DEFAULT_URL := "http://127.0.0.1:8765"
+## ProjectSettings key of the token [code]benchgen serve --token[/code] (and
+## [code]--allow-remote[/code]) writes at start; sent as a bearer token when set.
+const TOKEN_SETTING := "benchgen/backend/token"
 ## Seconds before a request is abandoned.
 const TIMEOUT_S := 15.0
 
@@ -79,6 +82,18 @@ func get_bytes(path: String) -> Response:
 	return await send(HTTPClient.METHOD_GET, path, null, false)
 
 
+## Return the headers of a request: JSON accepted, a JSON body when [param has_body], and
+## the bearer token of [constant TOKEN_SETTING] when the project setting is set.
+static func request_headers(has_body: bool) -> PackedStringArray:
+	var headers := PackedStringArray(["Accept: application/json"])
+	if has_body:
+		headers.append("Content-Type: application/json")
+	var token: String = str(ProjectSettings.get_setting(TOKEN_SETTING, "")).strip_edges()
+	if not token.is_empty():
+		headers.append("Authorization: Bearer %s" % token)
+	return headers
+
+
 ## Send one request; [param body] (when not null) goes as JSON. With [param json] false
 ## the answer is returned as bytes.
 func send(method: HTTPClient.Method, path: String, body: Variant, json: bool = true) -> Response:
@@ -86,11 +101,8 @@ func send(method: HTTPClient.Method, path: String, body: Variant, json: bool = t
 	var http := HTTPRequest.new()
 	http.timeout = TIMEOUT_S
 	add_child(http)
-	var headers := PackedStringArray(["Accept: application/json"])
-	var payload := ""
-	if body != null:
-		headers.append("Content-Type: application/json")
-		payload = JSON.stringify(body)
+	var headers := request_headers(body != null)
+	var payload := "" if body == null else JSON.stringify(body)
 	var response := Response.new()
 	var err := http.request(url, headers, method, payload)
 	if err != OK:

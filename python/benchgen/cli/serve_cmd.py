@@ -30,26 +30,50 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port.")] = 8765,
     out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder.")] = DEFAULT_OUT,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes per job.")
-    ] = 1,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes per job.")] = 1,
     db: Annotated[
         str | None, typer.Option("--db", help="Store URL (default: SQLite in --out).")
     ] = None,
     allow_remote: Annotated[
-        bool, typer.Option("--allow-remote", help="Allow a host other machines can reach.")
+        bool,
+        typer.Option(
+            "--allow-remote", help="Allow a host other machines can reach (needs the token)."
+        ),
     ] = False,
+    token: Annotated[
+        bool | None,
+        typer.Option(
+            "--token/--no-token",
+            help="Require a token generated at start (default: only with --allow-remote); "
+            "it is written to the project setting benchgen/backend/token for the dock.",
+        ),
+    ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="The Godot project (default: this repository)."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API the Godot dock uses (jobs, scenarios, benchmark)."""
     if not is_loopback(host) and not allow_remote:
         fail(
-            f"--host {host} is reachable from other machines and the API has no "
-            "authentication; use 127.0.0.1, or pass --allow-remote if you really mean it"
+            f"--host {host} is reachable from other machines; use 127.0.0.1, or pass "
+            "--allow-remote (which requires the token) if you really mean it"
         )
+    if allow_remote and token is False:
+        fail("--allow-remote requires the token: drop --no-token")
     import uvicorn
 
     from benchgen.server import create_app
+    from benchgen.server.guard import LOOPBACK_NAMES, TOKEN_SETTING, new_token, write_token_setting
 
-    api = create_app(out, db_url=db, workers=workers)
+    secret = new_token() if (token or allow_remote) else None
+    hosts = None if allow_remote else (*LOOPBACK_NAMES, host)
+    project_dir = (project or Path(__file__).resolve().parents[3]).resolve()
+    api = create_app(
+        out, db_url=db, workers=workers, project_dir=project_dir, hosts=hosts, token=secret
+    )
+    if secret is not None:
+        write_token_setting(project_dir / "project.godot", secret)
+        console.print(f"token: {secret}  (also in {project_dir}/project.godot, {TOKEN_SETTING})")
     console.print(f"benchgen API on http://{host}:{port}  (OpenAPI: /openapi.json, out: {out})")
     uvicorn.run(api, host=host, port=port, log_level="info")

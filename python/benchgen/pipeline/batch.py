@@ -30,7 +30,9 @@ __all__ = [
     "GenerateReport",
     "Schedule",
     "check_output_folder",
+    "check_workers",
     "generate",
+    "max_workers",
     "validate_request",
 ]
 
@@ -81,14 +83,27 @@ def check_output_folder(out: Path) -> None:
         ) from exc
 
 
+def max_workers() -> int:
+    """Return the most worker processes one batch may start: this machine's CPU count."""
+    return os.cpu_count() or 1
+
+
+def check_workers(workers: int) -> None:
+    """Raise InvalidSpecError unless ``workers`` is between 1 and :func:`max_workers`."""
+    if not 1 <= workers <= max_workers():
+        raise InvalidSpecError(
+            f"workers must be between 1 and {max_workers()} (this machine's CPU count; "
+            f"each worker holds a few hundred MB), got {workers}"
+        )
+
+
 def validate_request(families: Sequence[str], count: int, seed: int, workers: int) -> None:
     """Check a batch request; raise InvalidSpecError or UnknownFamilyError naming the problem."""
     if count < 1:
         raise InvalidSpecError(f"count must be at least 1, got {count}")
     if not 0 <= seed <= MAX_SEED:
         raise InvalidSpecError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
-    if workers < 1:
-        raise InvalidSpecError(f"workers must be at least 1, got {workers}")
+    check_workers(workers)
     for name in families:
         get_family(name)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import metadata
 from pathlib import Path
@@ -21,8 +21,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.types import ASGIApp
 
-from benchgen.errors import BenchgenError
+from benchgen.errors import BenchgenError, InvalidSpecError
 from benchgen.server import models as m
+from benchgen.server.guard import LOOPBACK_NAMES, GuardMiddleware
 from benchgen.server.jobs import MAX_QUEUED, GenerateRunner, JobManager
 from benchgen.server.limits import DEFAULT_MAX_BODY, BodyLimitMiddleware
 from benchgen.server.routes import ROUTERS
@@ -42,13 +43,16 @@ def _version() -> str:
 
 
 class _App(FastAPI):
-    """FastAPI with the body-size limit outside every other layer (before any parsing)."""
+    """FastAPI with the guard and the body-size limit outside every other layer."""
 
     max_body: int = DEFAULT_MAX_BODY
+    hosts: tuple[str, ...] | None = LOOPBACK_NAMES
+    token: str | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         limited = BodyLimitMiddleware(super().build_middleware_stack(), max_bytes=self.max_body)
-        return cast(ASGIApp, limited)
+        guarded = GuardMiddleware(limited, hosts=self.hosts, token=self.token)
+        return cast(ASGIApp, guarded)
 
 
 def _explain(exc: RequestValidationError) -> str:
@@ -82,6 +86,8 @@ def create_app(
     project_dir: Path | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     max_queued: int = MAX_QUEUED,
+    hosts: Sequence[str] | None = LOOPBACK_NAMES,
+    token: str | None = None,
     generate_runner: GenerateRunner | None = None,
     godot_runner: Any = None,
     godot_page_dir: Path | None = None,
@@ -96,6 +102,10 @@ def create_app(
             (default: the repository root).
         max_body: largest request body accepted, in bytes.
         max_queued: jobs that may wait behind the running one (429 past that).
+        hosts: the host names requests must carry in ``Host`` (DNS rebinding); None
+            accepts any, for a server other machines reach, which then needs a token.
+        token: a token every request but the health check must carry (see
+            :mod:`benchgen.server.guard`); required when ``hosts`` is None.
         generate_runner: runs one generation request (default: a spawned child process).
         godot_runner: ``benchgen.godot.runtime.run_godot`` or a stand-in.
         godot_page_dir: a staged Godot web page (``index.html``, ``index.js``,
@@ -103,8 +113,13 @@ def create_app(
             cross-origin isolation headers, so Godot in the browser reaches this API
             same-origin (no CORS); see :func:`benchgen.godot._web.stage_page`.
     """
-    from benchgen.pipeline.batch import check_output_folder
+    from benchgen.pipeline.batch import check_output_folder, check_workers
 
+    check_workers(workers)
+    if hosts is None and not token:
+        raise InvalidSpecError(
+            "a server that answers to any host name needs a token: pass token=..."
+        )
     out = out.resolve()
     check_output_folder(out)
     store = Store(db_url) if db_url else Store.in_folder(out)
@@ -136,6 +151,8 @@ def create_app(
         },
     )
     app.max_body = max_body
+    app.hosts = None if hosts is None else tuple(hosts)
+    app.token = token
     app.state.benchgen = state
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(BenchgenError, _benchgen_error)
