@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from pathlib import Path
 from typing import Any
+
+from benchgen import resources
 
 __all__ = ["docs_for", "topics"]
 
-_NOTES = Path(__file__).with_name("notes")
+_NOTES = resources.package_path("agent", "notes")
 _SEARCH = (
     "benchgen.families.base",
     "benchgen.cad.pieces",

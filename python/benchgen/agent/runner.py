@@ -94,7 +94,7 @@ def run_agent(
         run_id: resume this run if it has checkpoints; else start it under this id.
         settings: iteration limits, sandbox limits, renders, learning.
         on_event: called with an :class:`AgentEvent` as steps start and finish.
-        skill_dirs: repo-level skill folders (default ``.agent/skills``).
+        skill_dirs: skill folders (default :func:`~benchgen.agent.skills.default_skill_dirs`).
         learned_dir: the learned-skills folder (default ``.agent/learned-skills``).
         cancel: set it to stop the run before its next model call (resumable later).
 

@@ -1,8 +1,10 @@
 """Skills: ``SKILL.md`` folders (Anthropic's format) chosen by relevance for each prompt.
 
 A skill is a folder holding ``SKILL.md``: YAML front matter with ``name`` and
-``description``, then Markdown instructions. Repo-level skills live in ``.agent/skills/``;
-the Learner writes learned ones to a learned-skills folder in the same format. For a
+``description``, then Markdown instructions. benchgen ships its skills in the package
+(``benchgen/agent/builtin_skills/``); a project adds its own in ``.agent/skills/`` of the
+working folder. The Learner writes learned ones to a learned-skills folder in the same
+format. For a
 request, :func:`select_skills` ranks all of them by TF-IDF cosine similarity between the
 request and each skill's name, description and body (name and description weigh double).
 """
@@ -18,11 +20,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from benchgen import resources
 from benchgen.agent._frontmatter import FrontMatterError, join_front_matter, split_front_matter
 from benchgen.errors import AgentError
 
 __all__ = [
     "Skill",
+    "builtin_skill_dir",
     "default_learned_dir",
     "default_skill_dirs",
     "load_skills",
@@ -77,31 +81,24 @@ def parse_skill(text: str, *, path: Path | None = None, learned: bool = False) -
         ) from exc
 
 
-def _repo_root() -> Path:
-    """Return the checkout holding this package (three levels above benchgen/)."""
-    return Path(__file__).resolve().parents[3]
+def builtin_skill_dir() -> Path:
+    """Return the folder of the skills benchgen ships (package data)."""
+    return resources.package_path("agent", "builtin_skills")
 
 
 def default_skill_dirs() -> list[Path]:
-    """Return the repo-level skill folders: ``$BENCHGEN_SKILLS_DIR`` or ``.agent/skills``."""
+    """Return ``$BENCHGEN_SKILLS_DIR``, else ``./.agent/skills`` (if any) and the built-ins."""
     if os.environ.get(ENV_SKILLS):
         return [Path(p) for p in os.environ[ENV_SKILLS].split(os.pathsep) if p]
-    for base in (Path.cwd(), _repo_root()):
-        if (base / ".agent/skills").is_dir():
-            return [base / ".agent/skills"]
-    return []
+    project = Path.cwd() / ".agent" / "skills"
+    return [project, builtin_skill_dir()] if project.is_dir() else [builtin_skill_dir()]
 
 
 def default_learned_dir() -> Path:
-    """Return ``$BENCHGEN_LEARNED_SKILLS_DIR``, else ``.agent/learned-skills``."""
+    """Return ``$BENCHGEN_LEARNED_SKILLS_DIR``, else ``learned-skills`` in benchgen's cache."""
     if os.environ.get(ENV_LEARNED):
         return Path(os.environ[ENV_LEARNED])
-    repo = default_skill_dirs()
-    return (
-        repo[0].parent / "learned-skills"
-        if repo
-        else Path.home() / ".cache/benchgen/learned-skills"
-    )
+    return resources.cache_dir() / "learned-skills"
 
 
 def load_skills(dirs: Iterable[Path], *, learned_dir: Path | None = None) -> list[Skill]:

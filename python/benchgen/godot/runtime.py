@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchgen import resources
 from benchgen.errors import GodotError
 from benchgen.godot._pack import write_pack
 from benchgen.godot._web import run_web
@@ -67,8 +68,8 @@ class GodotRun:
 
 
 def default_project_dir() -> Path:
-    """Return the repository root, which is itself the benchgen Godot project."""
-    return Path(__file__).resolve().parents[3]
+    """Return the Godot project: ``$BENCHGEN_PROJECT``, else the development checkout."""
+    return resources.project_dir()
 
 
 def find_native_godot() -> str | None:
@@ -179,7 +180,7 @@ def run_godot(
 
     Args:
         args: User arguments for the runner scene, e.g. ``["--agent=oracle"]``.
-        project_dir: The Godot project (default: the repository root).
+        project_dir: The Godot project (default: :func:`default_project_dir`).
         on_line: Gets ``(line, is_error)`` as Godot prints; None for silence.
         timeout_s: Give up (GodotError) when Godot has not exited by then.
         runtime: ``"native"``, ``"web"`` or ``"auto"`` (native when one is found).

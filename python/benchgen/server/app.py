@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.types import ASGIApp
 
+from benchgen import resources
 from benchgen.errors import BenchgenError, InvalidSpecError
 from benchgen.server import models as m
 from benchgen.server.guard import LOOPBACK_NAMES, GuardMiddleware
@@ -99,7 +100,7 @@ def create_app(
         db_url: the store URL (default: SQLite in ``out``).
         workers: worker processes of each generation job.
         project_dir: the Godot project holding ``benchmarking/benchmarker.tscn``
-            (default: the repository root).
+            (default: :func:`benchgen.resources.project_dir` near ``out``).
         max_body: largest request body accepted, in bytes.
         max_queued: jobs that may wait behind the running one (429 past that).
         hosts: the host names requests must carry in ``Host`` (DNS rebinding); None
@@ -125,11 +126,15 @@ def create_app(
     store = Store(db_url) if db_url else Store.in_folder(out)
     jobs = JobManager(store, out, workers=workers, runner=generate_runner, max_queued=max_queued)
     jobs.recover(resume=functools.partial(resume_work, jobs))
+    try:
+        project_dir = resources.project_dir(project_dir, near=out)
+    except BenchgenError:  # no Godot project: the benchmark routes say benchmarker.tscn is missing
+        project_dir = out
     state = ServerState(
         out=out,
         store=store,
         jobs=jobs,
-        project_dir=project_dir or Path(__file__).resolve().parents[3],  # the repository root
+        project_dir=project_dir,
         version=_version(),
         godot_runner=godot_runner,
     )

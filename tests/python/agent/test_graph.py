@@ -12,11 +12,12 @@ from benchgen.agent.graph import AgentEvent, AgentSettings
 from benchgen.agent.reviews import parse_review
 from benchgen.agent.runner import RUNS_DIR, run_agent
 from benchgen.agent.scripted import ScriptedModel, call, calls, raw_call, say
+from benchgen.agent.skills import builtin_skill_dir
 from benchgen.errors import AgentError
 from benchgen.sandbox import SandboxLimits
 
 REPO = Path(__file__).resolve().parents[3]
-SKILLS = REPO / ".agent" / "skills"
+SKILLS = builtin_skill_dir()
 LIMITS = SandboxLimits(timeout_s=120, cpu_s=120, memory_mb=4096)
 FAST = AgentSettings(renders=False, godot=False, sandbox=LIMITS)
 

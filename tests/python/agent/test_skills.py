@@ -8,14 +8,18 @@ import pytest
 
 from benchgen.agent.learner import learn_from_journals
 from benchgen.agent.scripted import ScriptedModel, say
-from benchgen.agent.skills import Skill, load_skills, parse_skill, select_skills
+from benchgen.agent.skills import (
+    Skill,
+    builtin_skill_dir,
+    load_skills,
+    parse_skill,
+    select_skills,
+)
 from benchgen.errors import AgentError
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def test_repo_skills_load_with_front_matter() -> None:
-    skills = load_skills([REPO / ".agent/skills"])
+    skills = load_skills([builtin_skill_dir()])
     names = [s.name for s in skills]
     assert {"family-contract", "build123d-convex-pieces", "mjcf-zones-and-trials"} <= set(names)
     assert all(s.description and s.body for s in skills)
@@ -38,11 +42,11 @@ def test_repo_skills_load_with_front_matter() -> None:
     ],
 )
 def test_selection_by_relevance(query: str, first: str) -> None:
-    assert select_skills(query, load_skills([REPO / ".agent/skills"]), k=1)[0].name == first
+    assert select_skills(query, load_skills([builtin_skill_dir()]), k=1)[0].name == first
 
 
 def test_no_overlap_selects_nothing() -> None:
-    assert select_skills("zzz qqq", load_skills([REPO / ".agent/skills"])) == []
+    assert select_skills("zzz qqq", load_skills([builtin_skill_dir()])) == []
 
 
 def test_malformed_skill_is_refused() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchgen.agent.reviews import parse_review, write_review
+from benchgen.agent.skills import builtin_skill_dir
 from benchgen.agent.toolbox import ToolBox
 from benchgen.agent.workspace import ToolError, Workspace
 from benchgen.sandbox import SandboxLimits
@@ -19,7 +20,7 @@ REPO = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     return Workspace.create(
-        tmp_path / "run", skills={"family-contract": REPO / ".agent/skills/family-contract"}
+        tmp_path / "run", skills={"family-contract": builtin_skill_dir() / "family-contract"}
     )
 
 
