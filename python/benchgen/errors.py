@@ -16,7 +16,8 @@ also subclasses that builtin::
     ├── GodotError (RuntimeError)           no Godot runtime, or Godot reported an error
     ├── SandboxError (RuntimeError)         bubblewrap is missing or refused to start
     ├── AgentError (RuntimeError)           the LLM path failed (endpoint, protocol, limits)
-    └── ClusterError (RuntimeError)         Temporal unreachable, or a cluster run failed
+    ├── ClusterError (RuntimeError)         Temporal unreachable, or a cluster run failed
+    └── MissingExtraError (ImportError)     an optional part whose pip extra is not installed
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "GeometryError",
     "GodotError",
     "InvalidSpecError",
+    "MissingExtraError",
     "ModelError",
     "OutputError",
     "RenderError",
@@ -95,3 +97,7 @@ class AgentError(BenchgenError, RuntimeError):
 
 class ClusterError(BenchgenError, RuntimeError):
     """The Temporal server cannot be reached or started, or a cluster run failed."""
+
+
+class MissingExtraError(BenchgenError, ImportError):
+    """An optional part of benchgen whose pip extra is not installed (benchgen.extras)."""

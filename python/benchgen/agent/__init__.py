@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from benchgen.extras import require
+
+require("agent", what="the LLM agent (benchgen agent, free-text requests)")
+
 __all__ = [
     "AgentError",
     "AgentEvent",

@@ -10,6 +10,7 @@ import typer
 
 from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
 from benchgen.cli.app import app
+from benchgen.extras import require
 
 __all__ = ["is_loopback"]
 
@@ -61,6 +62,7 @@ def serve(
         )
     if allow_remote and token is False:
         fail("--allow-remote requires the token: drop --no-token")
+    require("server", what="benchgen serve")
     import uvicorn
 
     from benchgen.server import create_app

