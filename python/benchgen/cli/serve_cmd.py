@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from benchgen import resources
 from benchgen.cli._common import DEFAULT_OUT, console, fail, reports_errors
 from benchgen.cli.app import app
 from benchgen.extras import require
@@ -51,7 +52,11 @@ def serve(
     ] = None,
     project: Annotated[
         Path | None,
-        typer.Option("--project", help="The Godot project (default: this repository)."),
+        typer.Option(
+            "--project",
+            help="The Godot project (default: $BENCHGEN_PROJECT, the project holding --out, "
+            "else the development checkout).",
+        ),
     ] = None,
 ) -> None:
     """Serve the HTTP API the Godot dock uses (jobs, scenarios, benchmark)."""
@@ -70,12 +75,14 @@ def serve(
 
     secret = new_token() if (token or allow_remote) else None
     hosts = None if allow_remote else (*LOOPBACK_NAMES, host)
-    project_dir = (project or Path(__file__).resolve().parents[3]).resolve()
+    # The token is handed to the dock through the project's settings: it needs the project.
+    token_project = resources.project_dir(project, near=out) if secret is not None else None
+    project_dir = token_project or project
     api = create_app(
         out, db_url=db, workers=workers, project_dir=project_dir, hosts=hosts, token=secret
     )
-    if secret is not None:
-        write_token_setting(project_dir / "project.godot", secret)
-        console.print(f"token: {secret}  (also in {project_dir}/project.godot, {TOKEN_SETTING})")
+    if secret is not None and token_project is not None:
+        write_token_setting(token_project / "project.godot", secret)
+        console.print(f"token: {secret}  (also in {token_project}/project.godot, {TOKEN_SETTING})")
     console.print(f"benchgen API on http://{host}:{port}  (OpenAPI: /openapi.json, out: {out})")
     uvicorn.run(api, host=host, port=port, log_level="info")
