@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -66,6 +68,19 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except BenchgenError as exc:
             fail(str(exc))
+        except BrokenProcessPool:
+            fail(
+                "a worker process died (killed, or out of memory) and the batch stopped; "
+                "nothing half-written was kept: run the same command again to resume"
+            )
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                fail(
+                    f"the disk is full{where}: free some space or choose another --out, "
+                    "then run the same command again to resume"
+                )
+            fail(f"the command stopped: {exc.strerror or exc}{where}; fix that and run it again")
         except KeyboardInterrupt:
             err_console.print(
                 "[yellow]interrupted:[/] nothing half-written was left; re-run to resume"

@@ -81,11 +81,15 @@ def generate(
     from benchgen.families import family_names
     from benchgen.pipeline import check_output_folder
     from benchgen.pipeline import generate as run_generate
+    from benchgen.pipeline.repair import repair_dataset
 
     names = family_names() if family == "all" else [family]
     overrides = parse_params(params)
     check_output_folder(out)
     store = _store(out, db)
+    repaired = repair_dataset(out, store)
+    if repaired.changed:
+        console.print(f"repaired {out} after an interrupted run: {repaired.summary()}")
     asset_store = _assets(assets)
     uploaded: list[str] = []
     with family_progress(names, count) as show:

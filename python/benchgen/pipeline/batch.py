@@ -12,9 +12,11 @@ import functools
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from pydantic import BaseModel, Field
 from benchgen.errors import InvalidSpecError, OutputError
 from benchgen.families import get_family
 from benchgen.pipeline.build import BuildOutcome, build_scenario
+from benchgen.pipeline.repair import remove_stale_staging
 from benchgen.spec.ids import MAX_SEED
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
 ]
 
 EventCallback = Callable[[str, dict[str, Any]], None]
+_PR_SET_PDEATHSIG = 1
 
 
 class FamilyProgress(BaseModel):
@@ -108,8 +112,18 @@ def validate_request(families: Sequence[str], count: int, seed: int, workers: in
         get_family(name)
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when the one that started it dies."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _worker_init() -> None:
-    """Import the heavy libraries once per worker, not once per scenario."""
+    """Die with the batch (a killed CLI leaves no worker); import the heavy libraries once."""
+    _die_with_parent()
     import build123d  # noqa: F401
     import mujoco  # noqa: F401
 
@@ -216,6 +230,7 @@ def generate(
         for name in families:
             get_family(name).sample(seed, overrides)  # fail now, with the family's message
     check_output_folder(out)
+    remove_stale_staging(out)
     batch = Schedule(families, count, seed, attempts_factor)
     report = GenerateReport(out=str(out), families=list(batch.progress.values()))
 
@@ -263,7 +278,9 @@ def _run_pool(
     report: GenerateReport,
 ) -> None:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
-    with context.Manager() as manager:
+    manager = SyncManager(ctx=context)
+    manager.start(_die_with_parent)  # so a killed batch leaves no manager process either
+    with manager:
         stages = manager.Queue()
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
             running: set[Future[BuildOutcome]] = set()

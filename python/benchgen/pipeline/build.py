@@ -21,6 +21,7 @@ from benchgen.errors import BenchgenError
 from benchgen.export import export_scenario
 from benchgen.families.base import Family
 from benchgen.mjcf.builder import build_mjspec, compile_mjspec
+from benchgen.pipeline.repair import folder_problem, quarantine
 from benchgen.pipeline.script import script_text
 from benchgen.spec.folder import (
     MODEL_XML,
@@ -31,7 +32,7 @@ from benchgen.spec.folder import (
     scenario_folder,
     staging,
 )
-from benchgen.spec.io import dump_spec
+from benchgen.spec.io import dump_spec, load_spec
 from benchgen.spec.layout import Layout, spec_from_layout
 from benchgen.spec.models import FailureReason, ScenarioSpec, Verification, VerificationCheck
 from benchgen.verify.gate import run_gate
@@ -171,14 +172,19 @@ def build_scenario(
         on_stage: called with ``(scenario_id, stage)`` as each stage starts.
 
     Returns:
-        The outcome; ``skipped`` when the scenario was already complete on disk.
+        The outcome; ``skipped`` when the scenario was already complete on disk. A damaged
+        folder under the final name (see :func:`benchgen.pipeline.repair.folder_problem`)
+        is built again and replaced, or moved aside when the new build is rejected.
     """
     params = family.sample(seed, overrides)
     scenario_id = family.scenario_id(seed, params)
     final = scenario_folder(out_root, family.name, scenario_id)
     base = BuildOutcome(scenario_id=scenario_id, family=family.name, seed=seed, status="skipped")
-    if (final / SCENARIO_JSON).is_file():
-        return base.model_copy(update={"folder": str(final)})
+    damaged = None
+    if final.exists():
+        damaged = folder_problem(final)
+        if damaged is None:  # complete: what a resumed run finds, recorded as it is
+            return base.model_copy(update={"folder": str(final), "files": load_spec(final).files})
     timer = _Timer(on_stage, scenario_id)
     with timer.stage("layout"):
         layout = family.layout(params)
@@ -197,13 +203,18 @@ def build_scenario(
             spec.files = file_hashes(tmp)
             (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
             if verification.promoted:
-                publish(tmp, final)
+                publish(tmp, final, replace=damaged is not None)
+            elif damaged is not None:
+                quarantine(final)
     failed = [c for c in verification.checks if not c.passed]
+    detail = "; ".join(f"{c.name}: {c.detail}" for c in failed)
+    if damaged is not None:
+        detail = f"rebuilt over a damaged folder ({damaged}). {detail}".strip()
     return base.model_copy(
         update={
             "status": "promoted" if verification.promoted else "rejected",
             "reasons": verification.reasons,
-            "detail": "; ".join(f"{c.name}: {c.detail}" for c in failed),
+            "detail": detail,
             "folder": str(final) if verification.promoted else None,
             "files": spec.files,
             "stage_seconds": timer.seconds,

@@ -115,6 +115,7 @@ def create_app(
             same-origin (no CORS); see :func:`benchgen.godot._web.stage_page`.
     """
     from benchgen.pipeline.batch import check_output_folder, check_workers
+    from benchgen.pipeline.repair import repair_dataset
 
     check_workers(workers)
     if hosts is None and not token:
@@ -124,6 +125,7 @@ def create_app(
     out = out.resolve()
     check_output_folder(out)
     store = Store(db_url) if db_url else Store.in_folder(out)
+    repair_dataset(out, store)  # what a server, job or worker killed before left behind
     jobs = JobManager(store, out, workers=workers, runner=generate_runner, max_queued=max_queued)
     jobs.recover(resume=functools.partial(resume_work, jobs))
     try:

@@ -172,8 +172,19 @@ class Store:
             session.close()
 
     def record_attempt(self, outcome: BaseModel, *, job_id: str | None = None) -> None:
-        """Add one row for a build outcome (:class:`benchgen.pipeline.BuildOutcome`)."""
+        """Add one row for a build outcome (:class:`benchgen.pipeline.BuildOutcome`).
+
+        A ``skipped`` outcome (the scenario was complete on disk) adds nothing when a
+        promoted row exists, and a promoted row when none does: the folder was published
+        by a run killed before it could record it.
+        """
         data = outcome.model_dump(mode="json")
+        if data["status"] == "skipped":
+            latest = self.latest(data["scenario_id"])
+            if latest is not None and latest.status == "promoted":
+                return
+            data["status"] = "promoted"
+            data["detail"] = "found complete on disk after an interrupted run"
         with self.session() as s:
             s.add(
                 Attempt(

@@ -425,9 +425,22 @@ def _outcome_payload() -> dict:
 )
 def test_a_corrupted_scenario_is_a_clear_409(tmp_path: Path, content: bytes) -> None:
     folder = tmp_path / "ramp_to_goal" / "ramp_to_goal-000001-abcdef"
-    folder.mkdir(parents=True)
-    (folder / "scenario.json").write_bytes(content)
     with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
+        folder.mkdir(parents=True)  # damaged while the server runs
+        (folder / "scenario.json").write_bytes(content)
         response = c.get("/api/scenarios/ramp_to_goal-000001-abcdef")
     assert response.status_code == 409, response.text
     assert "is corrupted" in response.json()["detail"]
+
+
+def test_a_folder_damaged_before_the_start_is_moved_aside_and_listed_rejected(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "ramp_to_goal" / "ramp_to_goal-000001-abcdef"
+    folder.mkdir(parents=True)
+    (folder / "scenario.json").write_bytes(b'{"id": "trunc')
+    with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
+        detail = c.get("/api/scenarios/ramp_to_goal-000001-abcdef").json()
+    assert detail["status"] == "rejected" and detail["reasons"] == ["VALIDATION_FAILED"]
+    assert "damaged on disk, moved aside" in detail["detail"]
+    assert not folder.exists()
