@@ -62,5 +62,6 @@ func test_select_scenes_globs_res() -> void:
 func test_report_shape() -> void:
 	var report := BenchgenBenchmarkRunner.make_report("null", [])
 	check_eq(report.keys(), ["godot_version", "physics_engine", "agent", "scenarios"], "keys")
-	check_eq(report["physics_engine"], "Jolt Physics", "physics engine")
+	var engine: String = ProjectSettings.get_setting("physics/3d/physics_engine", "Default")
+	check_eq(report["physics_engine"], engine, "physics engine")
 	done()

@@ -56,13 +56,15 @@ func start_scenario(scene: PackedScene) -> BenchgenScenarioManager:
 	return manager
 
 
-## Build a scenario in code: a floor, a ball of [param ball_group] at the origin, and the
-## given zones (each a pair [zone node, centre]); returns it packed.
+## Build a scenario in code: a floor, a ball of [param ball_group] at the origin, the
+## given zones (each a pair [zone node, centre]) and [param extras]; returns it packed.
+## Everything a test needs goes into the scene: each iteration re-instances it.
 func build_scenario(
 	zones: Array,
 	timeout_s: float = 5.0,
 	iterations: int = 1,
 	ball_group: StringName = &"benchgen_moved",
+	extras: Array[Node] = [],
 ) -> PackedScene:
 	var root := BenchgenScenarioManager.new()
 	root.name = "CodeScenario"
@@ -77,6 +79,8 @@ func build_scenario(
 		var zone := pair[0] as Area3D
 		zone.position = pair[1]
 		root.add_child(zone)
+	for extra: Node in extras:
+		root.add_child(extra)
 	_own(root, root)
 	var packed := PackedScene.new()
 	var err := packed.pack(root)

@@ -59,21 +59,17 @@ func test_reset_reinstances_content() -> void:
 
 
 func test_events_during_reset_are_ignored() -> void:
-	var scene := build_scenario([], 30.0, 2)
-	var manager := scene.instantiate() as BenchgenScenarioManager
-	manager.source_scene = scene
-	# An entity-died goal fires while reset() frees the old content; it must not count.
+	# An entity-died goal fires while the reset frees the old content; it must not count.
 	var victim := Node3D.new()
 	victim.name = "Victim"
-	manager.add_child(victim)
 	var goal: Node = EntityDiedGoal.new()
 	goal.name = "DiedGoal"
 	goal.set("entity_path", NodePath("../Victim"))
-	manager.add_child(goal)
-	add_child(manager)
-	await manager.iteration_started
+	var manager := await start_scenario(
+		build_scenario([], 30.0, 2, &"benchgen_moved", [victim, goal])
+	)
 	manager.reset()
-	await get_tree().process_frame
+	await manager.iteration_started
 	check_eq(manager.get_results()["iterations"], [], "records after reset")
 	check_eq(manager.iteration, 0, "iteration after reset")
 	done()

@@ -77,38 +77,35 @@ func test_location_goal_reacts_to_the_agent_only() -> void:
 	var results := await run_to_completion(manager)
 	check_eq(results["successes"], 0, "successes from the ball")
 	var agent_body: CharacterBody3D = Agent.new()
+	agent_body.name = "Agent"
 	var collider := CollisionShape3D.new()
 	collider.shape = SphereShape3D.new()
 	agent_body.add_child(collider)
 	agent_body.position = Vector3(0.0, 5.0, 0.0)
 	var location_zone := zone(LocationGoal, Vector3(1.0, 1.0, 1.0))
-	var scene := build_scenario([[location_zone, Vector3(0.0, 5.0, 0.0)]], 2.0)
-	var second := scene.instantiate() as BenchgenScenarioManager
-	second.source_scene = scene
-	second.add_child(agent_body)
-	add_child(second)
-	results = await run_to_completion(second)
+	var scene := build_scenario(
+		[[location_zone, Vector3(0.0, 5.0, 0.0)]], 2.0, 1, &"benchgen_moved", [agent_body]
+	)
+	results = await run_to_completion(await start_scenario(scene))
 	check_eq(results["successes"], 1, "successes when the agent stands in the location")
 	done()
 
 
 func test_inventory_goal_succeeds_on_the_item() -> void:
-	var scene := build_scenario([], 2.0)
-	var manager := scene.instantiate() as BenchgenScenarioManager
-	manager.source_scene = scene
 	var agent_body: BenchgenAgent = Agent.new()
 	agent_body.name = "Agent"
-	manager.add_child(agent_body)
 	var goal: BenchgenInventoryGoal = InventoryGoal.new()
+	goal.name = "InventoryGoal"
 	goal.inventory_path = NodePath("../Agent")
 	goal.item = &"meat"
-	manager.add_child(goal)
-	add_child(manager)
-	await manager.iteration_started
-	agent_body.add_item(&"stone")
+	var manager := await start_scenario(
+		build_scenario([], 2.0, 1, &"benchgen_moved", [agent_body, goal])
+	)
+	var live_agent := manager.get_node("Agent") as BenchgenAgent
+	live_agent.add_item(&"stone")
 	await physics_ticks(2)
 	check(manager.is_accepting_outcomes(), "a wrong item ended the iteration")
-	agent_body.add_item(&"meat")
+	live_agent.add_item(&"meat")
 	var results := await run_to_completion(manager)
 	check_eq(results["successes"], 1, "successes")
 	done()

@@ -45,3 +45,28 @@ static func contains_point(area: Area3D, point: Vector3) -> bool:
 		if absf(local.x) <= half.x and absf(local.y) <= half.y and absf(local.z) <= half.z:
 			return true
 	return not has_box
+
+
+## Return the bodies of [param group] overlapping [param area] that [param reported] does
+## not hold yet, and record them there; bodies that left are dropped from it, so a body
+## is reported once per entry. With [param centre_inside] the body's centre must be in.
+##
+## Zones poll this every physics tick instead of waiting for [signal Area3D.body_entered]:
+## a body already inside when the scenario starts is then reported too, on every engine.
+static func newly_inside(
+	area: Area3D, group: StringName, reported: Dictionary, centre_inside: bool = false
+) -> Array[Node3D]:
+	var inside: Dictionary = {}
+	var found: Array[Node3D] = []
+	for body: Node3D in area.get_overlapping_bodies():
+		if not body.is_in_group(group):
+			continue
+		if centre_inside and not contains_point(area, body.global_position):
+			continue
+		var key := body.get_instance_id()
+		inside[key] = true
+		if not reported.has(key):
+			found.append(body)
+	reported.clear()
+	reported.merge(inside)
+	return found

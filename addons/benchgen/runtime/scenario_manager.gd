@@ -4,12 +4,17 @@ extends Node3D
 ##
 ## The root of a scenario scene carries this script; its children are the scenario's
 ## content. Each iteration ends with exactly one outcome (a latch): success, failure or
-## error. [method reset] re-instances the scenario scene and swaps the fresh content in, so
-## every iteration starts from the state saved in the scene file. Goal and forbid nodes
-## ([BenchgenGoalZone], [BenchgenForbidZone], [BenchgenLocationGoal],
-## [BenchgenInventoryGoal], [BenchgenEntityDiedGoal]) are found and connected after each
-## reset. Time is simulated time (the sum of physics steps), so a run that goes faster
-## than real time measures the same times.
+## error. Every iteration, the first included, starts the same way on a physics tick: the
+## content is re-instanced from the scene file (in a new physics space when
+## [member fresh_world] is on), the engine takes one step with no agent so resting contacts
+## exist on every engine, then [signal iteration_started] lets the agent act and outcomes
+## count. So iteration 0 and every reset start from the same state and act at the same
+## step, whatever the physics engine. Goal and forbid nodes ([BenchgenGoalZone],
+## [BenchgenForbidZone], [BenchgenLocationGoal], [BenchgenInventoryGoal],
+## [BenchgenEntityDiedGoal]) are found and connected each time; the zones poll their
+## overlaps every tick, so a body already inside after the first step is still reported.
+## Time is simulated time (the sum of physics steps from the agent's action), so a run
+## that goes faster than real time measures the same times.
 
 ## Emitted when an iteration ends in success.
 signal scenario_succeeded
@@ -17,8 +22,19 @@ signal scenario_succeeded
 signal scenario_failed(reason: String)
 ## Emitted once after the last iteration, with [method get_results].
 signal scenario_complete(results: Dictionary)
-## Emitted when iteration [param index] (0-based) starts; agents act on this signal.
+## Emitted when iteration [param index] (0-based) starts, after its first physics step;
+## agents act on this signal.
 signal iteration_started(index: int)
+
+## Where the current iteration is.
+enum Phase {
+	IDLE,  ## Not started.
+	PENDING,  ## Fresh content comes in on the next physics tick.
+	SETTLING,  ## The content takes its first physics step (outcomes ignored).
+	RUNNING,  ## The agent acted; the first outcome ends the iteration.
+	ENDED,  ## An outcome is latched; the next iteration (or the end) follows.
+	COMPLETE,  ## All iterations ran.
+}
 
 const REASON_TIMEOUT := "TIMEOUT"
 const REASON_OUT_OF_BOUNDS := "OUT_OF_BOUNDS"
@@ -39,6 +55,11 @@ const INSTABILITY_LIMIT := 10000.0
 @export_range(0.1, 3600.0, 0.1, "suffix:s") var timeout_s: float = 30.0
 ## Start the first iteration in [method Node._ready]; else call [method start].
 @export var autostart: bool = true
+## Give every iteration a new [World3D] (a new physics space) in this node's viewport.
+## Without it GodotPhysics3D carries broad-phase state from one iteration into the next
+## and iterations drift apart by rounding; turn it off only when other 3D content shares
+## the viewport and must keep its world.
+@export var fresh_world: bool = true
 
 @export_group("Bounds")
 ## Group of the moved object (the body the task is about).
@@ -54,11 +75,8 @@ var iteration: int = 0
 var _records: Array[Dictionary] = []
 var _elapsed_s: float = 0.0
 var _ticks: int = 0
-var _latched: bool = false
-var _resetting: bool = false
-var _running: bool = false
-var _start_pending: bool = false
-var _complete: bool = false
+var _phase: Phase = Phase.IDLE
+var _previous_world: World3D
 
 
 func _ready() -> void:
@@ -69,14 +87,14 @@ func _ready() -> void:
 
 
 func _physics_process(delta: float) -> void:
-	if _start_pending:
-		# Every iteration starts on a physics tick, after its content entered the tree, so
-		# the first and the later (re-instanced) iterations step identically.
-		_start_pending = false
-		_running = true
-		iteration_started.emit(iteration)
+	if _phase == Phase.PENDING:
+		_start_iteration()
 		return
-	if not is_accepting_outcomes():
+	if _phase == Phase.SETTLING:
+		_phase = Phase.RUNNING
+		iteration_started.emit(iteration)
+	# A handler of iteration_started may have reset this node or taken it out of the tree.
+	if not is_accepting_outcomes() or not is_inside_tree():
 		return
 	_ticks += 1
 	_elapsed_s = _ticks * delta
@@ -88,12 +106,11 @@ func _physics_process(delta: float) -> void:
 
 ## Start the first iteration (called by [method Node._ready] when [member autostart] is on).
 ##
-## The iteration begins, and [signal iteration_started] is emitted, on the next physics tick.
+## The iteration begins on the next physics tick; [signal iteration_started] follows on the
+## tick after.
 func start() -> void:
-	if _running or _start_pending or _complete:
-		return
-	_connect_goals()
-	_begin_iteration()
+	if _phase == Phase.IDLE:
+		_begin_iteration()
 
 
 ## Record a success for the current iteration (ignored once an outcome is latched).
@@ -114,34 +131,23 @@ func track_error(reason: String) -> void:
 		scenario_failed.emit(reason)
 
 
-## Restore the scene's initial state by re-instancing it and restart the current iteration
-## on the next physics tick; outcomes reported meanwhile are ignored.
+## Restart the current iteration from the scene's initial state on the next physics tick;
+## outcomes reported until then are ignored.
 func reset() -> void:
 	if source_scene == null:
 		push_error("benchgen: %s has no source scene to reset from." % name)
 		return
-	_resetting = true
-	var fresh: Node = source_scene.instantiate()
-	for child: Node in get_children():
-		remove_child(child)
-		child.queue_free()
-	for child: Node in fresh.get_children():
-		fresh.remove_child(child)
-		add_child(child)
-	fresh.free()
-	_connect_goals()
-	_resetting = false
 	_begin_iteration()
 
 
-## Return whether an outcome would be recorded now (running, not latched, not resetting).
+## Return whether an outcome would be recorded now (the agent acted, no outcome yet).
 func is_accepting_outcomes() -> bool:
-	return _running and not _latched and not _resetting
+	return _phase == Phase.RUNNING
 
 
 ## Return whether all iterations have run.
 func is_complete() -> bool:
-	return _complete
+	return _phase == Phase.COMPLETE
 
 
 ## Return simulated seconds since the current iteration started.
@@ -215,15 +221,48 @@ func get_results() -> Dictionary:
 func _begin_iteration() -> void:
 	_elapsed_s = 0.0
 	_ticks = 0
-	_latched = false
-	_running = false
-	_start_pending = true
+	_phase = Phase.PENDING
+
+
+func _start_iteration() -> void:
+	# Content and agent both arrive inside a physics callback, so the step that follows
+	# is the content's first, for the first iteration as for every reset. The agent acts
+	# one step later: GodotPhysics3D loses most of a push given on the step a box first
+	# touches its table (oracle 0 of 4 on bin_drop and push_to_goal), Jolt does not care.
+	if source_scene != null:
+		_swap_content(source_scene.instantiate())
+	elif iteration > 0:
+		push_error("benchgen: %s has no source scene to reset from." % name)
+	_connect_goals()
+	_phase = Phase.SETTLING
+
+
+func _swap_content(fresh: Node) -> void:
+	for child: Node in get_children():
+		remove_child(child)
+		child.queue_free()
+	if fresh_world:
+		# Hold the old world until the next swap: freed inside the viewport's setter, it
+		# makes the renderer report a null scenario.
+		_previous_world = get_viewport().world_3d
+		get_viewport().world_3d = World3D.new()
+	var owned: Array[Node] = []
+	for node: Node in fresh.find_children("*", "", true, true):
+		if node.owner == fresh:
+			owned.append(node)
+			node.owner = null  # else add_child warns that the owner becomes inconsistent
+	for child: Node in fresh.get_children():
+		fresh.remove_child(child)
+		add_child(child)
+	for node: Node in owned:
+		node.owner = self
+	fresh.free()
 
 
 func _record(outcome: String, reason: Variant) -> bool:
 	if not is_accepting_outcomes():
 		return false
-	_latched = true
+	_phase = Phase.ENDED
 	_records.append({"outcome": outcome, "reason": reason, "time_s": snappedf(_elapsed_s, 1e-4)})
 	# Deferred: outcomes often arrive inside a physics callback, where bodies cannot be freed.
 	_finish_iteration.call_deferred()
@@ -233,11 +272,10 @@ func _record(outcome: String, reason: Variant) -> bool:
 func _finish_iteration() -> void:
 	iteration += 1
 	if iteration >= max_iterations:
-		_running = false
-		_complete = true
+		_phase = Phase.COMPLETE
 		scenario_complete.emit(get_results())
 	else:
-		reset()
+		_begin_iteration()
 
 
 func _check_moved_body() -> void:
