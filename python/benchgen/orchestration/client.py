@@ -25,6 +25,7 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
+from benchgen.errors import InvalidSpecError
 from benchgen.families import get_family
 from benchgen.orchestration.errors import ClusterError
 from benchgen.orchestration.worker import DEFAULT_TASK_QUEUE, connect
@@ -60,7 +61,10 @@ def _make_request(
     store_url: str | None,
 ) -> GenerateRequest:
     """Validate the arguments here, where a mistake is cheap, and build the request."""
-    validate_request(families, count, seed, max_in_flight)
+    # The build processes are the cluster's workers, not this machine's: check one here.
+    validate_request(families, count, seed, 1)
+    if max_in_flight < 1:
+        raise InvalidSpecError(f"max_in_flight must be at least 1, got {max_in_flight}")
     if overrides:
         for name in families:
             get_family(name).sample(seed, overrides)  # fail now, with the family's message

@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from benchgen.errors import ClusterError, InvalidSpecError
 from benchgen.orchestration import (
     DevServer,
     GenerateDatasetWorkflow,
@@ -233,3 +234,21 @@ def test_worker_command_reports_an_unreachable_server_in_one_line() -> None:
     assert result.exit_code == 2
     assert "cannot reach the Temporal server" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("max_in_flight", "error", "message"),
+    [
+        pytest.param(64, ClusterError, "pass the Temporal server", id="more-than-local-cores"),
+        pytest.param(0, InvalidSpecError, "max_in_flight must be at least 1, got 0", id="zero"),
+    ],
+)
+def test_max_in_flight_is_not_a_local_worker_count(
+    tmp_path: Path, max_in_flight: int, error: type[Exception], message: str
+) -> None:
+    """The request is checked before connecting; in-flight builds run on the cluster's workers."""
+    request = generate_on_cluster_async(
+        ["ramp_to_goal"], count=1, seed=0, out=tmp_path, max_in_flight=max_in_flight
+    )
+    with pytest.raises(error, match=message):
+        asyncio.run(request)
