@@ -1,4 +1,4 @@
-"""Godot benchmark: N scenarios x M iterations in one Godot start (DESIGN target: 50 x 10 < 5 min).
+"""Godot benchmark: N scenarios x M iterations in one Godot start (README target: 50 x 10 < 5 min).
 
     python benchmarks/bench_godot.py --scenarios 50 --iterations 10 --agent oracle
 

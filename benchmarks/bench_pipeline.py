@@ -5,9 +5,10 @@ Run by hand (full figures) or in CI as a smoke check (``--smoke``):
     python benchmarks/bench_pipeline.py --per-family 20 --workers 2
     python benchmarks/bench_pipeline.py --memory 1000     # RSS after 100 vs after 1000 builds
 
-Targets (DESIGN.md): >= 100 promoted/min with 2 workers without renders; pipeline time per
-scenario <= 1.5x the raw cost of the same build123d build plus a plain mj_step loop of the
-same length on the same model; worker RSS < 1.5 GB and flat between 100 and 1000 builds.
+Targets (README.md, "Performance"): >= 100 promoted/min with 2 workers without renders;
+pipeline time per scenario <= 1.5x the raw cost of the same build123d build plus a plain
+mj_step loop of the same length on the same model; worker RSS < 1.5 GB and flat between
+100 and 1000 builds.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def test_every_error_derives_from_benchgen_error() -> None:
 
 
 def test_the_stage_packages_in_folder_order_are_all_listed() -> None:
-    """DESIGN.md: a reader follows a scenario by reading the stage folders in order."""
+    """A reader follows a scenario by reading the stage folders in order (docs/architecture.md)."""
     from pathlib import Path
 
     root = Path(importlib.import_module("benchgen").__file__).parent

@@ -7,14 +7,15 @@
                        └─────────────────┴───┴──────────────────────┘   (while iterations remain;
                                                                           else → learner, failed)
 
-Why plain ``StateGraph`` and not ``deepagents`` (which the seed names, and which PyPI
-serves): deepagents' filesystem and shell middlewares run tools in-process or in their
-own backends, while here every piece of agent-written code must go through benchgen's
-bwrap sandbox and promotion must go through the procedural ``build_scenario`` gate; the
-three roles have different tools and writable files; and its defaults pull in a hosted
-model provider. The graph benchgen needs is five nodes with explicit routing, which
-``StateGraph`` expresses directly, and LangGraph's SQLite checkpointer (thread id = run
-id) makes an interrupted run resume at the last finished node.
+Why plain ``StateGraph`` and not ``deepagents`` (which the generator spec names, and which
+the package registry serves): deepagents' filesystem and shell middlewares run tools
+in-process or in their own backends, while here every piece of agent-written code must go
+through benchgen's bwrap sandbox and promotion must go through the procedural
+``build_scenario`` gate; the three roles have different tools and writable files; and its
+defaults pull in a hosted model provider. The graph benchgen needs is five nodes with
+explicit routing, which ``StateGraph`` expresses directly, and LangGraph's SQLite
+checkpointer (thread id = run id) makes an interrupted run resume at the last finished
+node.
 
 State holds only JSON-able data (messages as OpenAI dicts), so checkpoints serialize;
 the model, the workspace and the tracer live in :class:`Runtime`.

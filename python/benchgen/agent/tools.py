@@ -1,4 +1,4 @@
-"""The tools of the generator spec (section 3.4), importable from the agent's own code.
+"""The tools of the generator spec (§3.4), importable from the agent's own code.
 
 They run inside the sandbox, with the workspace as the working directory::
 

@@ -1,6 +1,6 @@
 """The filesystem an agent run lives in, and the file tools confined to it.
 
-Layout (the generator spec, section 3.1.2)::
+Layout (the generator spec §3.1.2, see docs/architecture.md#where-the-seeds-terms-map)::
 
     skills/        read-only: the skills chosen for this run (SKILL.md each)
     utils/         read-only: tools.py (re-exports benchgen.agent.tools), run_tool.py, README.md

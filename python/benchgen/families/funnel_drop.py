@@ -2,7 +2,8 @@
 
 The hopper is four tilted box plates (one part; the plates overlap at the corners) on four
 corner posts, so its collision is exact: the opening at the bottom is a real hole, not
-the filled convex hull the seed's reference implementation collided with.
+the filled convex hull the seed's reference implementation collided with
+(docs/architecture.md#the-seeds-reference-implementation).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ __all__ = ["FAMILY", "FunnelDrop"]
 FLOOR_T = 0.05
 PLATE_T = 0.012  # hopper plate thickness
 POST = 0.03  # square section of a hopper post
-GAP = 0.0005  # the ball starts 0.5 mm above the ledge (DESIGN.md: drops of at most 2 mm)
+GAP = 0.0005  # the ball starts 0.5 mm above the ledge (at most 2 mm: docs/architecture.md)
 G = 9.81
 FORBID_CLEAR = 0.05  # m between the goal and a forbidden strip
 

@@ -12,7 +12,7 @@ __all__ = ["FAMILY", "GapBridge"]
 
 FLOOR_T = 0.05
 PLANK_T = 0.008  # thin, so the rolling ball climbs the step onto it without a chamfer
-GAP = 0.0005  # the ball starts 0.5 mm above its support (DESIGN.md: drops of at most 2 mm)
+GAP = 0.0005  # the ball starts 0.5 mm above its support (at most 2 mm: docs/architecture.md)
 G = 9.81
 PIT_CLEARANCE = 0.045  # the pit's forbid zone stops this far below the platform tops
 CLIMB_SLACK = 2.0  # rolling speed over the speed that just climbs the plank's step

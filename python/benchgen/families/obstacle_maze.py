@@ -14,7 +14,7 @@ from benchgen.spec.pieces import box_piece
 __all__ = ["FAMILY", "ObstacleMaze"]
 
 FLOOR_T = 0.05
-GAP = 0.0005  # the ball starts 0.5 mm above the floor (DESIGN.md: drops of at most 2 mm)
+GAP = 0.0005  # the ball starts 0.5 mm above the floor (at most 2 mm: docs/architecture.md)
 FORBID_MARGIN = 0.055  # forbid zones keep this far from the ball's AABB along the reference path
 WALL_HIT = 0.02  # a naive push's ball centre passes this far beyond a ball radius into the wall
 PUSH_TIME = 1.0  # s: the push speed covers the straight path in this time (before rolling)

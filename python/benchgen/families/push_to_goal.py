@@ -13,7 +13,7 @@ __all__ = ["FAMILY", "PushToGoal"]
 FLOOR_T = 0.05
 TOP_T = 0.03  # table top thickness
 LEG = 0.05  # square section of a table leg
-GAP = 0.0005  # the cube starts 0.5 mm above the table (DESIGN.md: drops of at most 2 mm)
+GAP = 0.0005  # the cube starts 0.5 mm above the table (at most 2 mm: docs/architecture.md)
 G = 9.81
 # The push aims the stop at the goal's middle with 5 % more speed (10 % more distance), so
 # the cube comes to rest inside the goal in MuJoCo and its centre still enters the goal if

@@ -12,7 +12,7 @@ __all__ = ["FAMILY", "RampToGoal"]
 
 FLOOR_T = 0.05
 PLANK_T = 0.02
-GAP = 0.0005  # the ball starts 0.5 mm above its support (DESIGN.md: drops of at most 2 mm)
+GAP = 0.0005  # the ball starts 0.5 mm above its support (at most 2 mm: docs/architecture.md)
 
 
 class RampParams(FamilyParams):

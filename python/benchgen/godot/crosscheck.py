@@ -3,7 +3,7 @@
 MuJoCo promoted a scenario because no action fails and the reference solution succeeds.
 Godot must agree: the null agent fails and the oracle (which replays the same reference
 solution) succeeds. A scenario on which the engines disagree is flagged with the reason.
-One Godot start runs every scenario for each agent (DESIGN.md: a start costs ~5 s).
+One Godot start runs every scenario for each agent (a start of the web runtime costs 5-7 s).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Collision uses the exact convex pieces as primitive geoms (group 3, hidden by default);
 the build123d meshes are visual only (group 1, no contacts, no mass). Zones are box sites
 named as the seed's reference implementation names them (``zone_goal``,
-``zone_forbid_<n>``, ``zone_build``), in group 0 so raw MuJoCo users see them.
+``zone_forbid_<n>``, ``zone_build``), in group 0 so raw MuJoCo users see them; the
+reference implementation: docs/architecture.md#the-seeds-reference-implementation.
 """
 
 from __future__ import annotations

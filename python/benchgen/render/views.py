@@ -1,7 +1,8 @@
 """The 24 still views of a model and the video of a trial, rendered offscreen.
 
-The views follow the seed's reference implementation: azimuth 0–315° in steps of 45°
-times elevation −15°, −45°, −75°, 640×480, a free camera aimed at the centre of what is
+The views follow the seed's reference implementation
+(docs/architecture.md#the-seeds-reference-implementation): azimuth 0–315° in steps of
+45° times elevation −15°, −45°, −75°, 640×480, a free camera aimed at the centre of what is
 visible (geoms and zone sites) from a distance that fits all of it in the frame.
 """
 

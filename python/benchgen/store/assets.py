@@ -1,7 +1,8 @@
 """Asset store: promoted scenario folders kept in a local folder or an S3-compatible bucket.
 
-DESIGN.md "Scale": assets live in a local folder by default, S3-compatible storage by URL
-(the generator spec §4.3 keeps final scripts, MJCFs and renders in S3, tracked in the DB).
+Assets live in a local folder by default, S3-compatible storage by URL: the generator
+spec (§4.3, docs/architecture.md#where-the-seeds-terms-map) keeps final scripts, MJCFs
+and renders in S3, tracked in the DB.
 A scenario is stored under ``<prefix>/<family>/<id>/`` with every file of its folder, and
 named by its base URI (``file:///root/<family>/<id>`` or ``s3://bucket/prefix/<family>/<id>``).
 

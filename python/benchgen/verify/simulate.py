@@ -1,6 +1,7 @@
 """Headless MuJoCo trials: no action, or the reference solution, with every failure typed.
 
-The loop follows the seed's reference ``simulate()``: NaN/Inf or |qpos| > 1e4 is
+The loop follows the seed's reference ``simulate()``
+(docs/architecture.md#the-seeds-reference-implementation): NaN/Inf or |qpos| > 1e4 is
 instability, leaving the workspace is out of bounds, any overlap with a forbid zone is a
 hit, running out of time is a timeout. It checks every ``CHECK_EVERY`` steps (10 ms at the
 default 2 ms step) rather than every step, which keeps the checks' cost well below the

@@ -1,4 +1,7 @@
-"""Each trial outcome pinned with a tiny inline MJCF, as the seed's reference tests do."""
+"""Each trial outcome pinned with a tiny inline MJCF, as the reference implementation's tests do.
+
+The reference implementation: docs/architecture.md#the-seeds-reference-implementation.
+"""
 
 from __future__ import annotations
 
