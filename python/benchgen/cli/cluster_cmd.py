@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,8 +26,23 @@ from benchgen.cli.app import app
 __all__: list[str] = []
 
 DEFAULT_ADDRESS = "127.0.0.1:7233"
+_ADDRESS = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(?P<port>[0-9]{1,5})$")
+
+
+def _check_address(value: str) -> str:
+    """Refuse an address that is not HOST:PORT, before Temporal's client sees it."""
+    match = _ADDRESS.match(value.strip())
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise typer.BadParameter(
+            f"{value!r} is not HOST:PORT (a host name or IP, then a port 1-65535), "
+            f"e.g. {DEFAULT_ADDRESS}"
+        )
+    return value.strip()
+
+
 AddressOption = Annotated[
-    str, typer.Option("--address", "-a", help="Temporal frontend, HOST:PORT.")
+    str,
+    typer.Option("--address", "-a", help="Temporal frontend, HOST:PORT.", callback=_check_address),
 ]
 QueueOption = Annotated[
     str, typer.Option("--task-queue", "-q", help="Task queue shared by client and workers.")

@@ -246,6 +246,11 @@ def stats(
     if plot is not None:
         from benchgen.render.plots import acceptance_chart
 
+        if not plot.parent.is_dir():
+            fail(
+                f"--plot {plot}: the folder {plot.parent} does not exist; "
+                "create it first or choose a path in an existing folder"
+            )
         acceptance_chart(rows, plot, title=f"Acceptance per family in {out}")
         console.print(f"chart: {plot}")
 

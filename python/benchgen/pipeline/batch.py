@@ -73,6 +73,11 @@ def check_output_folder(out: Path) -> None:
     Raises:
         OutputError: it is a file, or not writable.
     """
+    if not str(out).strip() or str(out) == ".":
+        raise OutputError(
+            f"--out {str(out)!r} names no folder (it would write into the current one): "
+            "give a dataset folder such as --out out"
+        )
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file, not a folder: choose a folder path")
     try:

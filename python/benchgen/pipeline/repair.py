@@ -15,6 +15,7 @@ and when the server starts, finds each case and records what it found:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from benchgen.errors import BenchgenError
 from benchgen.spec.folder import SCENARIO_JSON, STAGING_PREFIX, regular_files
+from benchgen.spec.ids import FAMILY_PATTERN, SCENARIO_ID_PATTERN
 from benchgen.spec.io import load_spec
 from benchgen.spec.models import FailureReason
 from benchgen.store import Store
@@ -36,6 +38,8 @@ __all__ = [
 ]
 
 CORRUPT_PREFIX = ".corrupt-"
+_FAMILY = re.compile(FAMILY_PATTERN)
+_SCENARIO_ID = re.compile(SCENARIO_ID_PATTERN)
 FOUND = "found complete on disk after an interrupted run"
 
 
@@ -93,6 +97,18 @@ def _problem(folder: Path) -> tuple[FailureReason, str] | None:
     return None
 
 
+def _is_scenario_folder(path: Path) -> bool:
+    """Tell whether ``path`` is named like a published scenario of its family folder."""
+    family, name = path.parent.name, path.name
+    return (
+        _FAMILY.match(family) is not None
+        and _SCENARIO_ID.match(name) is not None
+        and name.rsplit("-", 2)[0] == family
+        and path.is_dir()
+        and not path.is_symlink()
+    )
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -114,6 +130,8 @@ def remove_stale_staging(dataset: Path) -> list[str]:
     """Remove the staging folders under ``dataset/<family>/`` whose writer has exited."""
     removed = []
     for path in sorted(dataset.glob(f"*/{STAGING_PREFIX}*")):
+        if not _FAMILY.match(path.parent.name):
+            continue  # not a family folder of a dataset: leave it alone
         pid = _writer_pid(path.name)
         if pid is not None and _pid_alive(pid):
             continue  # another process is writing it right now
@@ -158,9 +176,9 @@ def repair_dataset(dataset: Path, store: Store) -> RepairReport:
         return report
     promoted = {a.scenario_id for a in store.attempts(status="promoted")}
     for scj in sorted(dataset.glob("*/*")):
-        if scj.name.startswith(".") or not scj.is_dir() or scj.is_symlink():
-            continue
         family = scj.parent.name
+        if not _is_scenario_folder(scj):
+            continue  # only <family>/<family>-<seed>-<hash> folders are ever touched
         found = _problem(scj)
         if found is None:
             if scj.name not in promoted:

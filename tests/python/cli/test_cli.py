@@ -142,3 +142,75 @@ def test_godot_run_refuses_scenes_outside_the_project(tmp_path: Path) -> None:
     result = run("godot", "run", "--scenarios", f"{tmp_path}/*", "--agent", "oracle")
     assert result.returncode != 0
     assert "outside the Godot project" in " ".join(result.stderr.split())
+
+
+# Finding 7 of issue 11: each of these is one sentence and a non-zero exit, no traceback.
+
+
+def _one_sentence(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert message in " ".join(result.stderr.split()), result.stderr
+
+
+def test_verify_survives_a_non_utf8_scenario_json(ramp_dataset: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(ramp_dataset, copy)
+    folder = sorted(copy.glob("ramp_to_goal/*/"))[0]
+    (folder / "scenario.json").write_bytes(b'{"id": "\xff\xfe"}')
+    result = run("verify", str(copy), "--no-rebuild")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    out = " ".join(result.stdout.split())
+    assert "not UTF-8" in out and "2 passed, 1 failed" in out
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Path:
+    """A 3 MB tmpfs: a real full disk for a generate run."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_is_one_sentence(full_disk: Path) -> None:
+    (full_disk / "filler").write_bytes(b"x" * (3 * 2**20 - 300_000))
+    result = run("generate", "--family", "ramp_to_goal", "--count", "2", "--out",
+                 str(full_disk / "data"), "--no-renders", "--no-godot")  # fmt: skip
+    _one_sentence(result, "the disk is full")
+
+
+def test_worker_with_a_bad_address() -> None:
+    _one_sentence(run("worker", "--address", "not an address"), "is not HOST:PORT")
+
+
+def test_generate_with_an_empty_out_writes_nothing(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    result = subprocess.run(
+        [*BENCHGEN, "generate", "--family", "ramp_to_goal", "--out", "", "--no-renders"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    _one_sentence(result, "names no folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_plot_does_not_create_folders(tmp_path: Path) -> None:
+    from benchgen.store import Store
+
+    Store.in_folder(tmp_path).close()
+    target = tmp_path / "no" / "such" / "chart.png"
+    result = run("stats", "--out", str(tmp_path), "--plot", str(target))
+    _one_sentence(result, "does not exist; create it first")
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", ["generate", "serve"])
+def test_workers_are_capped(command: str, tmp_path: Path) -> None:
+    args = ["--family", "ramp_to_goal"] if command == "generate" else []
+    result = run(command, *args, "--workers", "999", "--out", str(tmp_path / "o"))
+    _one_sentence(result, "workers must be between 1 and")
