@@ -444,3 +444,57 @@ def test_a_folder_damaged_before_the_start_is_moved_aside_and_listed_rejected(
     assert detail["status"] == "rejected" and detail["reasons"] == ["VALIDATION_FAILED"]
     assert "damaged on disk, moved aside" in detail["detail"]
     assert not folder.exists()
+
+
+def test_a_prompt_injected_agent_job_over_http_cannot_touch_the_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bwrap: str
+) -> None:
+    """Issue 11 finding 1 end to end: POST /api/jobs with a model that plants symlinks."""
+    import benchgen.agent
+    from benchgen.agent.scripted import ScriptedModel, call, calls, say
+
+    secret = tmp_path / "host" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("root only")
+    secret.chmod(0o600)
+    planted = tmp_path / "host" / "created-by-root.txt"
+    targets = [("plan.md", str(planted)), ("utils/README.md", str(secret))]
+    targets.append(("todo.md", str(secret.parent)))
+    attack = (
+        "import os\n"
+        f"for name, target in {targets!r}:\n"
+        "    try:\n        os.unlink(name); os.symlink(target, name); print(name, 'replaced')\n"
+        "    except OSError as exc:\n        print(name, 'refused', exc.errno)\n"
+        f"os.symlink({str(secret)!r}, 'renders/leak.txt')\n"
+    )
+    turns = [
+        calls(
+            call("write", path="plan.md", content="# Plan\n"),
+            call("write", path="todo.md", content="- [ ] x\n"),
+        ),
+        say("planned"),
+        call("write", path="attack.py", content=attack),
+        call("execute", path="attack.py"),
+        say("done"),
+        say("NONE"),
+    ]
+    seen: list[dict] = []
+    model = ScriptedModel(turns)
+    monkeypatch.setenv("BENCHGEN_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("BENCHGEN_LLM_MODEL", "scripted")
+    monkeypatch.setattr(benchgen.agent, "run_agent_job", _agent_double(model, seen))
+    out = tmp_path / "out"
+    with LiveServer(create_app(out, project_dir=tmp_path)) as server, server.client() as c:
+        created = c.post("/api/jobs", json={"request": "a ball rolls into a cup"})
+        assert created.status_code == 202, created.text
+        job = wait_for(c, f"/api/jobs/{created.json()['id']}", ("done", "failed", "cancelled"))
+    assert job["state"] in ("done", "failed"), job
+    ran = [m["content"] for r in model.requests for m in r if m["role"] == "tool"]
+    output = next(text for text in ran if "exit code" in text)  # the attack did run
+    assert "plan.md refused" in output and "utils/README.md refused" in output, output
+    assert "renders/leak.txt: a symbolic link" in output and "todo.md: a symbolic link" in output
+    assert secret.read_text() == "root only" and not planted.exists()
+    assert sorted(p.name for p in secret.parent.iterdir()) == ["secret.txt"]
+    ws = out / ".agent-runs" / job["id"]
+    assert not any(p.is_symlink() for p in ws.rglob("*"))
+    assert (ws / "plan.md").read_text() == "# Plan\n"
