@@ -221,6 +221,25 @@ def test_kill_the_server(tmp_path: Path, run: int) -> None:
     _record("server", run, delay, killed, _invariants(out, orphans))
 
 
+@pytest.mark.parametrize("run", range(3))
+def test_sigterm_after_a_verify_leaves_no_process(
+    ramp_dataset: Path, tmp_path: Path, run: int
+) -> None:
+    """Issue 11: a plain SIGTERM after a verify call orphaned the verify worker."""
+    import shutil
+
+    out = tmp_path / "data"
+    shutil.copytree(ramp_dataset, out)
+    port = _free_port()
+    server = _serve(out, port)
+    scenario = next((out / FAMILY).iterdir()).name
+    url = f"http://127.0.0.1:{port}/api/scenarios/{scenario}/verify"
+    assert httpx.post(url, timeout=120).json()["ok"] is True
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=120)
+    assert _wait_gone(server.pid) == []
+
+
 def test_chaos_totals() -> None:
     """Print the figures of every run above (run it last, with the others)."""
     print(
