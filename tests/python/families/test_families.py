@@ -8,7 +8,9 @@ import pytest
 
 from benchgen.errors import InvalidSpecError, UnknownFamilyError
 from benchgen.families import family_names, get_family
-from benchgen.pipeline import build_scenario
+from benchgen.pipeline import build_scenario, generate
+from benchgen.spec import load_spec
+from benchgen.spec.ids import MAX_SEED
 
 FAMILIES = family_names()
 
@@ -56,11 +58,15 @@ def test_family_has_description_and_schema(name: str) -> None:
     assert schema["type"] == "object" and schema["properties"]
 
 
-def test_the_largest_seed_builds(tmp_path: Path) -> None:
-    """Seeds go up to 2**31 - 1: the id keeps all their digits."""
-    outcome = build_scenario(get_family("ramp_to_goal"), 2**31 - 1, out_root=tmp_path, godot=False)
+def test_the_largest_seed_builds_and_one_more_is_refused(tmp_path: Path) -> None:
+    """Seeds go up to MAX_SEED: the id and the spec keep all their digits; MAX_SEED + 1 fails."""
+    outcome = build_scenario(get_family("ramp_to_goal"), MAX_SEED, out_root=tmp_path, godot=False)
+    assert outcome.status == "promoted", outcome.detail
     assert outcome.scenario_id.startswith("ramp_to_goal-2147483647-")
-    assert outcome.status in ("promoted", "rejected")
+    spec = load_spec(tmp_path / "ramp_to_goal" / outcome.scenario_id / "scenario.json")
+    assert spec.seed == MAX_SEED == 2**31 - 1
+    with pytest.raises(InvalidSpecError, match=f"seed must be between 0 and {MAX_SEED}, got"):
+        generate(["ramp_to_goal"], count=1, seed=MAX_SEED + 1, out=tmp_path)
 
 
 def test_unknown_family_lists_the_available_ones() -> None:

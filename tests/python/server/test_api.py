@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import json
 import socket
 import threading
 from pathlib import Path
@@ -297,10 +296,16 @@ def test_raw_socket_garbage_does_not_break_the_server(live: LiveServer) -> None:
         assert c.get("/api/health").status_code == 200
 
 
-def test_jobs_list_is_json(client: httpx.Client) -> None:
-    response = client.get("/api/jobs")
-    assert response.status_code == 200
-    assert isinstance(json.loads(response.text), list)
+def test_jobs_list_shows_each_job_newest_first(client: httpx.Client) -> None:
+    assert client.get("/api/jobs").json() == []
+    body = {"family": "ramp_to_goal", "count": 1, "renders": False, "godot": False}
+    first = client.post("/api/jobs", json=body).json()["id"]
+    wait_for(client, f"/api/jobs/{first}", ("done",))
+    second = client.post("/api/jobs", json={**body, "seed": 1}).json()["id"]
+    wait_for(client, f"/api/jobs/{second}", ("done",))
+    listed = client.get("/api/jobs").json()
+    assert [job["id"] for job in listed] == [second, first]
+    assert listed[1]["request"]["family"] == "ramp_to_goal" and listed[1]["state"] == "done"
 
 
 class _WaitingModel:
