@@ -16,9 +16,10 @@ Example::
 
 from __future__ import annotations
 
-import importlib
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from benchgen._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from benchgen.errors import BenchgenError
@@ -67,12 +68,4 @@ _HOME = {
     "reverify_folder": "benchgen.pipeline",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'benchgen' has no attribute {name!r}")
-    return getattr(importlib.import_module(_HOME[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

@@ -6,9 +6,7 @@ start-up do not pay for LangGraph and the OpenAI client.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from benchgen._lazy import lazy_exports
 from benchgen.extras import require
 
 require("agent", what="the LLM agent (benchgen agent, free-text requests)")
@@ -71,12 +69,4 @@ _WHERE = {
     "Workspace": "benchgen.agent.workspace",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'benchgen.agent' has no attribute {name!r}")
-    return getattr(importlib.import_module(_WHERE[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -11,9 +11,9 @@ families and numpy into the sandbox (numpy refuses a second import in one proces
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from benchgen._lazy import lazy_exports
 from benchgen.extras import require
 
 require("cluster", what="generation on Temporal (benchgen temporal-dev, worker, generate-cluster)")
@@ -60,8 +60,4 @@ _HOME = {
     "GenerateRequest": "workflows",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+__getattr__, __dir__ = lazy_exports(__name__, {k: f"{__name__}.{v}" for k, v in _HOME.items()})

@@ -15,7 +15,6 @@ build123d is imported once per process (see :mod:`benchgen.orchestration.worker`
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from temporalio import activity
@@ -51,17 +50,10 @@ def build_scenario_activity(
     means the attempt itself failed (crash, full disk) and Temporal retries it. A retry is
     safe: the folder is written atomically and a complete folder is skipped.
     """
-    from benchgen.families import get_family
-    from benchgen.pipeline.build import build_scenario
+    from benchgen.pipeline.batch import build_attempt
 
-    outcome = build_scenario(
-        get_family(family),
-        seed,
-        out_root=Path(out),
-        overrides=overrides,
-        renders=renders,
-        godot=godot,
-        on_stage=_heartbeat,
+    outcome = build_attempt(
+        family, seed, out, overrides=overrides, renders=renders, godot=godot, on_stage=_heartbeat
     )
     return outcome.model_dump(mode="json")
 

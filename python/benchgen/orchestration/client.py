@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
@@ -37,6 +38,8 @@ from benchgen.store import Store
 __all__ = ["generate_on_cluster", "generate_on_cluster_async", "workflow_id"]
 
 OutcomeCallback = Callable[[BuildOutcome], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 # A query waits for a worker to answer; with none polling, give up and ask again later.
 QUERY_TIMEOUT = timedelta(seconds=5)
 
@@ -154,7 +157,41 @@ async def generate_on_cluster_async(
     cancel: threading.Event | None = None,
     poll_interval_s: float = 0.5,
 ) -> GenerateReport:
-    """Async form of :func:`generate_on_cluster`; pass ``client`` to reuse a connection."""
+    """Generate ``count`` promoted scenarios per family on the workers of a Temporal cluster.
+
+    Same schedule and report as :func:`benchgen.pipeline.generate`; the builds run on
+    whatever workers poll ``task_queue`` (``benchgen worker``). :func:`generate_on_cluster`
+    is the same call for code that is not async.
+
+    Args:
+        families: family names.
+        count: promoted scenarios wanted per family.
+        seed: the first seed tried; later attempts use the following seeds.
+        out: the dataset folder; every worker must see it at this path (shared storage).
+        address: the Temporal frontend, ``host:port`` (or pass ``client``).
+        client: a connected client to reuse (async form only: it belongs to one event loop).
+        task_queue: the queue the workers poll.
+        namespace: the Temporal namespace.
+        renders: render views, contact sheet and video of each promoted scenario.
+        godot: export the Godot scene of each promoted scenario.
+        overrides: parameter values fixed for every scenario.
+        attempts_factor: give up on a family after ``count × attempts_factor`` attempts.
+        max_in_flight: attempts scheduled at once (about twice the total worker concurrency).
+        store_url: when set, workers record every attempt in this store, durably
+            (it must be reachable from this machine and every worker: PostgreSQL for
+            several machines; SQLite in ``out`` for one).
+        on_outcome: called with each BuildOutcome as the workers finish it.
+        cancel: set it to cancel the job; the report then has ``cancelled=True``.
+        poll_interval_s: how often progress is asked for.
+
+    Returns:
+        The report of every attempt.
+
+    Raises:
+        InvalidSpecError: bad count, seed, max_in_flight or parameter overrides.
+        UnknownFamilyError: an unknown family name.
+        ClusterError: the server cannot be reached, or the workflow failed.
+    """
     request = _make_request(
         families,
         count=count,
@@ -196,72 +233,15 @@ async def generate_on_cluster_async(
     )
 
 
-def generate_on_cluster(
-    families: Sequence[str],
-    *,
-    count: int,
-    seed: int,
-    out: Path,
-    address: str,
-    task_queue: str = DEFAULT_TASK_QUEUE,
-    namespace: str = "default",
-    renders: bool = False,
-    godot: bool = True,
-    overrides: Mapping[str, Any] | None = None,
-    attempts_factor: int = 3,
-    max_in_flight: int = 64,
-    store_url: str | None = None,
-    on_outcome: OutcomeCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> GenerateReport:
-    """Generate ``count`` promoted scenarios per family on the workers of a Temporal cluster.
+def _blocking(func: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
+    """Return ``func`` as a plain function that runs it in a new event loop."""
 
-    Same schedule and report as :func:`benchgen.pipeline.generate`; the builds run on
-    whatever workers poll ``task_queue`` (``benchgen worker``).
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return asyncio.run(func(*args, **kwargs))
 
-    Args:
-        families: family names.
-        count: promoted scenarios wanted per family.
-        seed: the first seed tried; later attempts use the following seeds.
-        out: the dataset folder; every worker must see it at this path (shared storage).
-        address: the Temporal frontend, ``host:port``.
-        task_queue: the queue the workers poll.
-        namespace: the Temporal namespace.
-        renders: render views, contact sheet and video of each promoted scenario.
-        godot: export the Godot scene of each promoted scenario.
-        overrides: parameter values fixed for every scenario.
-        attempts_factor: give up on a family after ``count × attempts_factor`` attempts.
-        max_in_flight: attempts scheduled at once (about twice the total worker concurrency).
-        store_url: when set, workers record every attempt in this store, durably
-            (it must be reachable from this machine and every worker: PostgreSQL for
-            several machines; SQLite in ``out`` for one).
-        on_outcome: called with each BuildOutcome as the workers finish it.
-        cancel: set it to cancel the job; the report then has ``cancelled=True``.
+    return run
 
-    Returns:
-        The report of every attempt.
 
-    Raises:
-        InvalidSpecError: bad count, seed, or parameter overrides.
-        UnknownFamilyError: an unknown family name.
-        ClusterError: the server cannot be reached, or the workflow failed.
-    """
-    return asyncio.run(
-        generate_on_cluster_async(
-            families,
-            count=count,
-            seed=seed,
-            out=out,
-            address=address,
-            task_queue=task_queue,
-            namespace=namespace,
-            renders=renders,
-            godot=godot,
-            overrides=overrides,
-            attempts_factor=attempts_factor,
-            max_in_flight=max_in_flight,
-            store_url=store_url,
-            on_outcome=on_outcome,
-            cancel=cancel,
-        )
-    )
+#: :func:`generate_on_cluster_async` for code that is not async (same arguments and report).
+generate_on_cluster = _blocking(generate_on_cluster_async)

@@ -32,6 +32,7 @@ __all__ = [
     "FamilyProgress",
     "GenerateReport",
     "Schedule",
+    "build_attempt",
     "check_output_folder",
     "check_workers",
     "generate",
@@ -133,6 +134,32 @@ def _worker_init() -> None:
     import mujoco  # noqa: F401
 
 
+def build_attempt(
+    family: str,
+    seed: int,
+    out: str | Path,
+    *,
+    overrides: Mapping[str, Any] | None,
+    renders: bool,
+    godot: bool,
+    on_stage: Callable[[str, str], None] | None = None,
+) -> BuildOutcome:
+    """Build one scheduled attempt, named by plain values (what a pool worker or an activity gets).
+
+    Raises:
+        UnknownFamilyError: ``family`` is not registered.
+    """
+    return build_scenario(
+        get_family(family),
+        seed,
+        out_root=Path(out),
+        overrides=overrides,
+        renders=renders,
+        godot=godot,
+        on_stage=on_stage,
+    )
+
+
 def _build_in_worker(
     family: str,
     seed: int,
@@ -146,14 +173,8 @@ def _build_in_worker(
         if stages is not None:
             stages.put((family, scenario_id, stage))
 
-    return build_scenario(
-        get_family(family),
-        seed,
-        out_root=Path(out),
-        overrides=overrides,
-        renders=renders,
-        godot=godot,
-        on_stage=on_stage,
+    return build_attempt(
+        family, seed, out, overrides=overrides, renders=renders, godot=godot, on_stage=on_stage
     )
 
 

@@ -297,14 +297,13 @@ def test_raw_socket_garbage_does_not_break_the_server(live: LiveServer) -> None:
 
 
 def test_jobs_list_shows_each_job_newest_first(client: httpx.Client) -> None:
-    assert client.get("/api/jobs").json() == []
     body = {"family": "ramp_to_goal", "count": 1, "renders": False, "godot": False}
     first = client.post("/api/jobs", json=body).json()["id"]
     wait_for(client, f"/api/jobs/{first}", ("done",))
     second = client.post("/api/jobs", json={**body, "seed": 1}).json()["id"]
     wait_for(client, f"/api/jobs/{second}", ("done",))
     listed = client.get("/api/jobs").json()
-    assert [job["id"] for job in listed] == [second, first]
+    assert [job["id"] for job in listed][:2] == [second, first]  # the server's earlier jobs follow
     assert listed[1]["request"]["family"] == "ramp_to_goal" and listed[1]["state"] == "done"
 
 
