@@ -1,6 +1,6 @@
 # benchgen: `make demo` runs the main job end to end, `make test` runs every test.
 # Both set up a fresh machine first (scripts/setup.sh: apt packages, .venv, Godot web runtime).
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-fast lint bench clean
 
 VENV := .venv/bin
 DEMO := out/demo
@@ -16,6 +16,11 @@ demo: setup
 
 test: setup lint
 	$(VENV)/pytest -q
+
+# The edit-run loop: no test marked slow (servers, sandboxes, renders, subprocess CLIs)
+# or godot (a Godot runtime); under 2 minutes on 2 cores. `make test` still runs them all.
+test-fast: setup
+	$(VENV)/pytest -q -m "not slow and not godot"
 
 lint: setup
 	$(VENV)/ruff check python tests benchmarks

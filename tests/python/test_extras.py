@@ -70,6 +70,7 @@ def _cli(args: list[str], blocked: list[str], cwd: Path) -> subprocess.Completed
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "extra"),
     [

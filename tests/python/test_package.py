@@ -7,6 +7,8 @@ import subprocess
 import sys
 from importlib import metadata
 
+import pytest
+
 import benchgen
 
 
@@ -30,6 +32,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         raise AssertionError("benchgen.no_such_name did not raise AttributeError")
 
 
+@pytest.mark.slow
 def test_only_the_render_stage_sets_mujoco_gl() -> None:
     code = (
         "import os\n"

@@ -73,6 +73,7 @@ def _install_addon(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_install_addon_copies_it_into_a_project(tmp_path: Path) -> None:
     (tmp_path / "project.godot").write_text("config_version=5\n")
     first = _install_addon(str(tmp_path))

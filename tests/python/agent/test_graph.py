@@ -16,6 +16,8 @@ from benchgen.agent.skills import builtin_skill_dir
 from benchgen.errors import AgentError
 from benchgen.sandbox import SandboxLimits
 
+pytestmark = pytest.mark.slow  # whole agent runs, every script in the sandbox
+
 REPO = Path(__file__).resolve().parents[3]
 SKILLS = builtin_skill_dir()
 LIMITS = SandboxLimits(timeout_s=120, cpu_s=120, memory_mb=4096)

@@ -131,6 +131,7 @@ def test_toolbox_offers_each_role_its_tools(ws: Workspace) -> None:
     assert "family-contract" in coder.call("ls", '{"path": "skills"}')
 
 
+@pytest.mark.slow
 def test_get_docs_for_is_offline(ws: Workspace) -> None:
     box = ToolBox(ws, "coder", limits=SandboxLimits())
     assert "FAMILY = MyFamily" in box.call("get_docs_for", '{"name": "family"}')

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the CLI in real subprocesses
+
 BENCHGEN = [sys.executable, "-m", "benchgen.cli"]
 
 

@@ -19,6 +19,7 @@ def test_at_least_six_families() -> None:
     assert len(FAMILIES) >= 6, FAMILIES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FAMILIES)
 def test_family_promotes_several_seeds(name: str, tmp_path: Path) -> None:
     """The same holds across the randomization range: several seeds per family."""

@@ -38,7 +38,7 @@ from benchgen.store import Store
 from benchgen.verify import verify_folder
 
 T = TypeVar("T")
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # real Temporal dev server and workers
 
 
 def _run(coro: Coroutine[Any, Any, T], timeout_s: float = 90.0) -> T:

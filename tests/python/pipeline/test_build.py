@@ -40,6 +40,7 @@ def test_same_family_params_seed_give_identical_bytes(ramp_dataset: Path, tmp_pa
     assert file_hashes(first) == file_hashes(second)
 
 
+@pytest.mark.slow
 def test_rebuild_in_a_fresh_process_is_identical(ramp_dataset: Path, tmp_path: Path) -> None:
     """The standalone script.py rebuilds the same scenario (python script.py --seed N --out DIR)."""
     folder = next(ramp_dataset.glob("ramp_to_goal/*/"))

@@ -16,6 +16,8 @@ from benchgen.pipeline.repair import folder_problem, repair_dataset
 from benchgen.spec.folder import SCENARIO_JSON
 from benchgen.store import Store
 
+pytestmark = pytest.mark.slow  # generation runs killed and resumed
+
 FAMILY = "ramp_to_goal"
 
 

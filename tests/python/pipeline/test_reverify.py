@@ -37,6 +37,7 @@ def test_a_builtin_familys_own_script_is_rebuilt_without_the_sandbox(
     assert report.ok, report.checks
 
 
+@pytest.mark.slow
 def test_an_edited_script_runs_only_in_the_sandbox(
     scenario: Path, tmp_path: Path, bwrap: str
 ) -> None:
@@ -55,6 +56,7 @@ def test_an_edited_script_runs_only_in_the_sandbox(
     assert "the sandboxed rebuild raised" in deterministic.detail
 
 
+@pytest.mark.slow
 def test_an_edited_script_that_builds_is_rebuilt_in_the_sandbox(
     scenario: Path, monkeypatch: pytest.MonkeyPatch, bwrap: str
 ) -> None:

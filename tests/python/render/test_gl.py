@@ -11,6 +11,8 @@ import pytest
 from benchgen.errors import RenderError
 from benchgen.render import check_image
 
+pytestmark = pytest.mark.slow  # fresh processes choosing a GL backend
+
 # Import benchgen.render first (as the pipeline does), then use MuJoCo for physics and
 # rendering; print the RenderError's message on one line.
 _SCRIPT = textwrap.dedent(

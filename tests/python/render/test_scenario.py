@@ -5,10 +5,13 @@ import json
 from pathlib import Path
 
 import mujoco
+import pytest
 
 from benchgen.render import RenderSet, render_scenario
 
 from .conftest import pushed
+
+pytestmark = pytest.mark.slow  # MuJoCo offscreen renders
 
 
 def test_scenario_renders_land_under_renders_with_hashes(

@@ -10,6 +10,8 @@ from benchgen.errors import RenderError
 from benchgen.render import contact_sheet
 from benchgen.render.sheet import THUMB_WIDTH
 
+pytestmark = pytest.mark.slow  # MuJoCo offscreen renders
+
 
 def _pixels(path: Path) -> np.ndarray:
     with Image.open(path) as image:

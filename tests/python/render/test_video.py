@@ -12,6 +12,8 @@ from benchgen.render import _gl, render_video
 
 from .conftest import pushed
 
+pytestmark = pytest.mark.slow  # MuJoCo offscreen renders and MP4 encoding
+
 
 def _frames(path: Path) -> list[np.ndarray]:
     return list(iio.imiter(path, plugin="FFMPEG"))

@@ -13,6 +13,8 @@ from PIL import Image
 from benchgen.errors import RenderError
 from benchgen.render import AZIMUTHS, ELEVATIONS, _gl, render_views, view_name
 
+pytestmark = pytest.mark.slow  # MuJoCo offscreen renders
+
 
 def _pixels(path: Path) -> np.ndarray:
     with Image.open(path) as image:

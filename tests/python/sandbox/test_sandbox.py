@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from benchgen.errors import SandboxError
 from benchgen.sandbox import SandboxLimits, SandboxResult, run_sandboxed
 
+pytestmark = pytest.mark.slow  # bubblewrap processes with real limits
+
 REPO = Path(__file__).resolve().parents[3]
 BENCHGEN = [sys.executable, "-m", "benchgen.cli"]
 FAST = SandboxLimits(timeout_s=10, cpu_s=5, memory_mb=1024, max_procs=32)

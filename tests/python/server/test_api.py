@@ -182,6 +182,7 @@ def finished_job(live: LiveServer) -> dict:
     return job
 
 
+@pytest.mark.slow
 def test_job_reaches_done_with_two_promoted_scenarios(finished_job: dict) -> None:
     assert finished_job["state"] == "done", finished_job
     assert finished_job["progress"] == {"done": 2, "total": 2}
@@ -190,6 +191,7 @@ def test_job_reaches_done_with_two_promoted_scenarios(finished_job: dict) -> Non
     assert all(s["stage"] == "finished" for s in finished_job["scenarios"])
 
 
+@pytest.mark.slow
 def test_job_scenarios_are_listed_and_verify(
     finished_job: dict, client: httpx.Client, project: Path
 ) -> None:
@@ -208,6 +210,7 @@ def test_job_scenarios_are_listed_and_verify(
         assert report.ok, report.checks
 
 
+@pytest.mark.slow
 def test_scenario_files_are_served_read_only(finished_job: dict, client: httpx.Client) -> None:
     scenario_id = next(s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted")
     response = client.get(f"/files/ramp_to_goal/{scenario_id}/scenario.json")
@@ -219,6 +222,7 @@ def test_scenario_files_are_served_read_only(finished_job: dict, client: httpx.C
     )
 
 
+@pytest.mark.slow
 def test_reverify_endpoint(finished_job: dict, client: httpx.Client) -> None:
     scenario_id = next(s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted")
     response = client.post(f"/api/scenarios/{scenario_id}/verify", timeout=120)
@@ -226,6 +230,7 @@ def test_reverify_endpoint(finished_job: dict, client: httpx.Client) -> None:
     assert response.json()["ok"] is True
 
 
+@pytest.mark.slow
 def test_cancel_a_job(client: httpx.Client) -> None:
     created = client.post(
         "/api/jobs", json={"family": "ramp_to_goal", "count": 50, "seed": 500, "godot": False}
@@ -239,6 +244,7 @@ def test_cancel_a_job(client: httpx.Client) -> None:
     assert client.delete("/api/jobs/" + "f" * 32).status_code == 404
 
 
+@pytest.mark.slow
 def test_finished_jobs_survive_a_restart(finished_job: dict, project: Path) -> None:
     app = create_app(project / "scenarios", project_dir=project)
     with LiveServer(app) as second, second.client() as c:
@@ -262,6 +268,7 @@ def _stale_job(job_id: str, kind: str, request: dict, state: str) -> Job:
     )
 
 
+@pytest.mark.slow
 def test_jobs_left_by_a_dead_server_are_resumed_or_clearly_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,6 +303,7 @@ def test_raw_socket_garbage_does_not_break_the_server(live: LiveServer) -> None:
         assert c.get("/api/health").status_code == 200
 
 
+@pytest.mark.slow
 def test_jobs_list_shows_each_job_newest_first(client: httpx.Client) -> None:
     body = {"family": "ramp_to_goal", "count": 1, "renders": False, "godot": False}
     first = client.post("/api/jobs", json=body).json()["id"]
@@ -450,6 +458,7 @@ def test_a_folder_damaged_before_the_start_is_moved_aside_and_listed_rejected(
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_a_prompt_injected_agent_job_over_http_cannot_touch_the_host(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bwrap: str
 ) -> None:

@@ -23,6 +23,8 @@ from benchgen.server import create_app
 
 from .conftest import LiveServer, fake_godot, make_project
 
+pytestmark = pytest.mark.slow  # schemathesis over the live API
+
 EXAMPLES_PER_OPERATION = int(__import__("os").environ.get("BENCHGEN_FUZZ_EXAMPLES", "20"))
 # Schema-valid is not always acceptable: a family's params depend on the family, and an
 # id of the right shape may name nothing (404). Every other check stays on.

@@ -114,6 +114,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_allow_remote_generates_a_token_for_the_dock(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     port = _free_port()
@@ -147,6 +148,7 @@ def test_serve_allow_remote_generates_a_token_for_the_dock(tmp_path: Path) -> No
     assert with_it.status_code == 200
 
 
+@pytest.mark.slow
 def test_serve_refuses_allow_remote_without_the_token(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "benchgen.cli", "serve", "--host", "0.0.0.0"]
     done = subprocess.run(
