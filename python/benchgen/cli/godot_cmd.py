@@ -97,14 +97,14 @@ def _run(
     screenshot: Path | None,
     timeout_s: float,
 ) -> None:
-    from benchgen.errors import GodotError
+    from benchgen.errors import BenchgenError
     from benchgen.godot.runtime import run_godot
 
     try:
         run = run_godot(
             args, project_dir=project, runtime=runtime, screenshot=screenshot, timeout_s=timeout_s
         )
-    except GodotError as exc:
+    except BenchgenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"godot ({run.runtime}) exited {run.exit_code} after {run.seconds:.1f} s", err=True)
@@ -113,12 +113,12 @@ def _run(
 @godot_app.command("setup")
 def setup() -> None:
     """Fetch and verify the Godot web template (used when no native Godot 4 is found)."""
-    from benchgen.errors import GodotError
+    from benchgen.errors import BenchgenError
     from benchgen.godot.runtime import ensure_web_template
 
     try:
         folder = ensure_web_template()
-    except GodotError as exc:
+    except BenchgenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"Godot web template verified in {folder}")

@@ -27,6 +27,7 @@ from typing import Any
 
 from benchgen import resources
 from benchgen.errors import GodotError
+from benchgen.extras import require
 from benchgen.godot._pack import write_pack
 from benchgen.godot._web import run_web
 from benchgen.godot._web_template import default_cache_dir, ensure_web_template
@@ -131,6 +132,7 @@ def _run_in_web(
     main_scene: str | None,
     cache_dir: Path | None,
 ) -> tuple[int, list[str]]:
+    require("godot-web", what="the Godot web runtime (used when no native Godot 4 is found)")
     template = ensure_web_template(cache_dir or default_cache_dir())
     with tempfile.TemporaryDirectory(prefix="benchgen-web-") as tmp:
         write_pack(project_dir, args, Path(tmp) / "game.zip", main_scene=main_scene)
