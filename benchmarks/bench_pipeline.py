@@ -31,7 +31,7 @@ def _raw_cost(family_name: str, seed: int, folder: Path, steps: int) -> tuple[fl
     from benchgen.families import get_family
 
     family = get_family(family_name)
-    layout = family.layout(family.sample(seed))
+    layout = family.build(family.sample(seed))
     start = time.perf_counter()
     build_geometry(layout)
     cad = time.perf_counter() - start

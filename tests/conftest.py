@@ -15,17 +15,28 @@ def repo_root() -> Path:
     return REPO
 
 
+#: The family the shared fixtures and most tests generate: fast, and promoted often.
+TEST_FAMILY = "push_to_goal"
+
+
+@pytest.fixture(scope="session")
+def test_family() -> str:
+    return TEST_FAMILY
+
+
 @pytest.fixture(scope="session")
 def ramp_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three promoted ramp_to_goal scenarios (seed 7), no renders."""
+    """Three promoted scenarios of TEST_FAMILY (the first seeds from 7 that promote)."""
     from benchgen.families import get_family
     from benchgen.pipeline import build_scenario
 
-    out = tmp_path_factory.mktemp("ramp")
-    family = get_family("ramp_to_goal")
-    for seed in (7, 8, 9):
-        outcome = build_scenario(family, seed, out_root=out)
-        assert outcome.status == "promoted", outcome.detail
+    out = tmp_path_factory.mktemp("dataset")
+    family = get_family(TEST_FAMILY)
+    promoted, seed = 0, 7
+    while promoted < 3:
+        assert seed < 40, f"{TEST_FAMILY} promoted only {promoted} of seeds 7..{seed - 1}"
+        promoted += build_scenario(family, seed, out_root=out).status == "promoted"
+        seed += 1
     return out
 
 

@@ -2,7 +2,7 @@ extends Node
 ## The dock end to end, run by [code]--e2e-dock[/code] in a page the backend serves.
 ##
 ## Shows the real dock scene (no editor), then through it: checks health, generates three
-## ramp_to_goal scenarios with renders, watches progress, loads the thumbnails, replaces
+## push_to_goal scenarios with renders, watches progress, loads the thumbnails, replaces
 ## the benchmark array with them through the backend, runs the benchmark (the backend
 ## starts a second Godot) with the oracle agent and reads the results table. Prints
 ## [code]BENCHGEN_E2E passed[/code] or [code]BENCHGEN_E2E failed: ...[/code].
@@ -52,8 +52,8 @@ func _flow(dock: Control, model: BenchgenDockModel) -> void:
 	_check(not model.llm_configured, "the backend reports an LLM, none is set in the test")
 	var request_edit: LineEdit = dock.find_child("RequestEdit", true, false)
 	_check(not request_edit.editable, "the free-text field is enabled without an LLM")
-	_check(model.families.has("ramp_to_goal"), "no ramp_to_goal in %s" % [model.families.keys()])
-	_choose(dock, "FamilyPicker", "ramp_to_goal")
+	_check(model.families.has("push_to_goal"), "no push_to_goal in %s" % [model.families.keys()])
+	_choose(dock, "FamilyPicker", "push_to_goal")
 	_check(dock.call("fixed_params").is_empty(), "parameters fixed before any was ticked")
 	(dock.find_child("CountSpin", true, false) as SpinBox).value = COUNT
 	(dock.find_child("SeedSpin", true, false) as SpinBox).value = 7

@@ -139,5 +139,5 @@ def test_dock_drives_the_backend_end_to_end(
         shutil.copy(shot, REPO / keep)
     # The backend edited its copy of the benchmark scene, never the repository's.
     copy = (project / "benchmarking" / "benchmarker.tscn").read_text(encoding="utf-8")
-    assert copy.count("ramp_to_goal-0000") == 3
+    assert copy.count("push_to_goal-0000") == 3
     assert (REPO / "benchmarking" / "benchmarker.tscn").read_bytes() == benchmark_before

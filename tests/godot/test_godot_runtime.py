@@ -92,9 +92,10 @@ def test_oracle_run_writes_results(godot_session: tuple[GodotRun, Path]) -> None
     assert scenario["scene"] == FIXTURE
     assert (scenario["successes"], scenario["failures"], scenario["errors"]) == (3, 0, 0)
     for record in scenario["iterations"]:
-        assert set(record) == {"outcome", "reason", "time_s"}
+        assert set(record) == {"outcome", "reason", "time_s", "entered_s", "won_s"}
         assert record["outcome"] == "success" and record["reason"] is None
         assert 0.3 < record["time_s"] < 2.0
+        assert record["won_s"] == record["time_s"] and record["entered_s"] <= record["won_s"]
     assert len({r["time_s"] for r in scenario["iterations"]}) == 1, "iterations differ"
 
 

@@ -29,6 +29,32 @@ func test_goal_zone_reports_the_moved_object() -> void:
 	done()
 
 
+func test_goal_zone_fly_through_is_a_failure_with_its_own_reason() -> void:
+	# The ball crosses the 0.6 m goal at 2 m/s: 0.3 s inside, short of a 0.5 s dwell.
+	var goal := zone(GoalZone, Vector3(0.6, 0.4, 1.0))
+	goal.dwell_s = 0.5
+	var manager := await start_scenario(build_scenario([[goal, Vector3(1.0, 0.2, 0.0)]], 3.0))
+	manager.get_moved_body().linear_velocity = Vector3(2.0, 0.0, 0.0)
+	var results := await run_to_completion(manager)
+	var record: Dictionary = results["iterations"][0]
+	check_eq(record["reason"], "FLY_THROUGH", "reason")
+	check(record["entered_s"] != null and record["won_s"] == null, "entered, never won")
+	done()
+
+
+func test_goal_zone_success_comes_after_the_dwell() -> void:
+	# The ball rests inside the goal from the start: it wins once it has stayed 0.5 s.
+	var goal := zone(GoalZone, Vector3(1.0, 1.0, 1.0))
+	goal.dwell_s = 0.5
+	var manager := await start_scenario(build_scenario([[goal, Vector3(0.0, 0.1, 0.0)]], 3.0))
+	var results := await run_to_completion(manager)
+	var record: Dictionary = results["iterations"][0]
+	check_eq(record["outcome"], "success", "outcome")
+	var held: float = record["won_s"] - record["entered_s"]
+	check(absf(held - 0.5) < 0.02, "won %.3f s after entering, not 0.5 s" % held)
+	done()
+
+
 func test_goal_zone_needs_the_centre_inside() -> void:
 	# The ball (r = 0.1) rests 0.15 m from a goal box: it overlaps the box, its centre does not.
 	var goal := zone(GoalZone, Vector3(0.2, 0.4, 0.2))

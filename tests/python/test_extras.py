@@ -119,9 +119,9 @@ def test_the_core_generates_verifies_renders_and_exports_without_any_extra(
             [*benchgen, *args], env=env, capture_output=True, text=True, timeout=600
         )
 
-    generated = run("generate", "--family", "ramp_to_goal", "--count", "1", "--out", str(out))
+    generated = run("generate", "--family", "push_to_goal", "--count", "1", "--out", str(out))
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    folder = next(out.glob("ramp_to_goal/*/scenario.json")).parent
+    folder = next(out.glob("push_to_goal/*/scenario.json")).parent
     assert (folder / "renders" / "contact_sheet.png").is_file()
     assert (folder / "godot" / "scene.tscn").is_file()
     verified = run("verify", str(out))

@@ -40,6 +40,8 @@ const REASON_TIMEOUT := "TIMEOUT"
 const REASON_OUT_OF_BOUNDS := "OUT_OF_BOUNDS"
 const REASON_FORBID := "FORBID_ZONE_HIT"
 const REASON_INSTABILITY := "PHYSICS_INSTABILITY"
+## The centre entered the goal but did not stay there for the dwell time.
+const REASON_FLY_THROUGH := "FLY_THROUGH"
 ## Positions beyond this many metres mean the physics blew up (the seed uses 1e4).
 const INSTABILITY_LIMIT := 10000.0
 
@@ -74,6 +76,7 @@ var iteration: int = 0
 
 var _records: Array[Dictionary] = []
 var _elapsed_s: float = 0.0
+var _entered_s: float = -1.0
 var _ticks: int = 0
 var _phase: Phase = Phase.IDLE
 var _previous_world: World3D
@@ -101,7 +104,7 @@ func _physics_process(delta: float) -> void:
 	_check_moved_body()
 	# The tolerance keeps a 3 s timeout at tick 180 of 1/60 s, not 181.
 	if is_accepting_outcomes() and _elapsed_s >= timeout_s - 1e-6:
-		track_failure(REASON_TIMEOUT)
+		track_failure(REASON_FLY_THROUGH if _entered_s >= 0.0 else REASON_TIMEOUT)
 
 
 ## Start the first iteration (called by [method Node._ready] when [member autostart] is on).
@@ -220,6 +223,7 @@ func get_results() -> Dictionary:
 
 func _begin_iteration() -> void:
 	_elapsed_s = 0.0
+	_entered_s = -1.0
 	_ticks = 0
 	_phase = Phase.PENDING
 
@@ -263,7 +267,17 @@ func _record(outcome: String, reason: Variant) -> bool:
 	if not is_accepting_outcomes():
 		return false
 	_phase = Phase.ENDED
-	_records.append({"outcome": outcome, "reason": reason, "time_s": snappedf(_elapsed_s, 1e-4)})
+	var entered: Variant = snappedf(_entered_s, 1e-4) if _entered_s >= 0.0 else null
+	var won: Variant = snappedf(_elapsed_s, 1e-4) if outcome == "success" else null
+	_records.append(
+		{
+			"outcome": outcome,
+			"reason": reason,
+			"time_s": snappedf(_elapsed_s, 1e-4),
+			"entered_s": entered,
+			"won_s": won,
+		}
+	)
 	# Deferred: outcomes often arrive inside a physics callback, where bodies cannot be freed.
 	_finish_iteration.call_deferred()
 	return true
@@ -293,6 +307,7 @@ func _check_moved_body() -> void:
 func _connect_goals() -> void:
 	for node: Node in find_children("*", "", true, false):
 		if node is BenchgenGoalZone:
+			_connect_once((node as BenchgenGoalZone).goal_entered, _on_goal_entered)
 			_connect_once((node as BenchgenGoalZone).goal_reached, _on_goal_reached)
 		elif node is BenchgenForbidZone:
 			_connect_once((node as BenchgenForbidZone).forbidden_entered, _on_forbidden_entered)
@@ -307,6 +322,11 @@ func _connect_goals() -> void:
 func _connect_once(sig: Signal, handler: Callable) -> void:
 	if not sig.is_connected(handler):
 		sig.connect(handler)
+
+
+func _on_goal_entered(_body: Node3D) -> void:
+	if is_accepting_outcomes() and _entered_s < 0.0:
+		_entered_s = _elapsed_s
 
 
 func _on_goal_reached(_body: Node3D) -> void:

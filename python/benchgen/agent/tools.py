@@ -146,7 +146,7 @@ def _seed_check(family: Any, seed: int) -> SeedCheck:
     try:
         params = family.sample(seed)
         scenario_id = family.scenario_id(seed, params)
-        layout = family.layout(params)
+        layout = family.build(params)
         checks = validate_layout(layout, build_geometry(layout))
     except Exception as exc:
         return SeedCheck(seed=seed, passed=False, error=_error_text(exc))
@@ -205,7 +205,7 @@ def simulate(
         family = _load(family_file)
         report.family = family.name
         params = family.sample(seed)
-        layout = family.layout(params)
+        layout = family.build(params)
         spec = make_spec(family, seed, params, layout)
         report.scenario_id = spec.id
         folder = Path(_SIM_DIR) / spec.id

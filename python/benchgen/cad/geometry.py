@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from benchgen.cad.solids import Mesh, part_solid, tessellate
 from benchgen.errors import GeometryError
+from benchgen.spec.actions import placed_parts
 from benchgen.spec.layout import Layout
 from benchgen.spec.models import Piece
 
@@ -40,7 +41,7 @@ class Geometry:
 def _pieces_by_part(layout: Layout) -> dict[str, list[Piece]]:
     parts = {p.name: list(p.pieces) for p in layout.static_parts}
     parts["moved_object"] = [layout.moved_object.piece]
-    for placed in layout.reference_solution.parts:
+    for placed in placed_parts(layout.reference_solution, layout.action_space):
         parts[f"solution_{placed.name}"] = list(placed.pieces)
     return parts
 

@@ -19,6 +19,7 @@ def _register() -> None:
     """Import the command modules; each adds its commands to ``app``."""
     from benchgen.cli import (  # noqa: F401  (imported for their side effect)
         agent_cmd,
+        calibrate_cmd,
         cluster_cmd,
         export_cmd,
         godot_cmd,

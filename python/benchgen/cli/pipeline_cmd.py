@@ -193,11 +193,12 @@ def show(
     for key, value in sorted(spec.params.items()):
         params.add_row(key, str(value))
     console.print(params)
-    zones = Table("zone", "min (m)", "max (m)", title="Zones")
-    rows = [("workspace", spec.workspace), ("build", spec.build_zone), ("goal", spec.goal_zone)]
+    zones = Table("zone", "min (m)", "max (m)", "yaw (deg)", title="Zones")
+    zones.add_row("workspace", str(spec.workspace.min), str(spec.workspace.max), "0")
+    rows = [("build", spec.build_zone), ("goal", spec.goal_zone)]
     rows += [(f"forbid {i}", z) for i, z in enumerate(spec.forbid_zones)]
-    for name, box in rows:
-        zones.add_row(name, str(box.min), str(box.max))
+    for name, zone in rows:
+        zones.add_row(name, str(zone.min), str(zone.max), f"{zone.yaw_deg:g}")
     console.print(zones)
     if spec.verification:
         checks = Table("check", "passed", "detail", title="Verification")

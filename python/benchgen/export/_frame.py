@@ -12,10 +12,17 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from benchgen.spec.models import Box, Pose
-from benchgen.spec.pieces import quat_to_matrix
+from benchgen.spec.models import Box, Pose, Zone
+from benchgen.spec.pieces import quat_from_euler, quat_to_matrix
 
-__all__ = ["MJ_TO_GODOT", "box_to_godot", "point_to_godot", "pose_to_godot", "rotation_to_godot"]
+__all__ = [
+    "MJ_TO_GODOT",
+    "box_to_godot",
+    "point_to_godot",
+    "pose_to_godot",
+    "rotation_to_godot",
+    "zone_to_godot",
+]
 
 MJ_TO_GODOT = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
 
@@ -40,3 +47,13 @@ def box_to_godot(box: Box) -> tuple[np.ndarray, np.ndarray]:
     corners = point_to_godot([box.min, box.max])
     low, high = corners.min(axis=0), corners.max(axis=0)
     return low, high - low
+
+
+def zone_to_godot(zone: Zone) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(basis, centre, size)`` of a zone in the Godot frame.
+
+    ``size`` is along the zone's own axes in Godot (x, then up, then MuJoCo's -y).
+    """
+    basis = rotation_to_godot(quat_from_euler(0.0, 0.0, zone.yaw_deg))
+    sx, sy, sz = zone.size
+    return basis, point_to_godot(zone.center), np.array([sx, sz, sy], dtype=float)

@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from benchgen.export import _tres
-from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot
+from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot, zone_to_godot
 from benchgen.export._mesh import arraymesh_text, surface_from_obj
-from benchgen.spec.models import Box, MovedObject, Piece, Pose, ReferenceSolution, ScenarioSpec
+from benchgen.spec.actions import placed_parts
+from benchgen.spec.models import MovedObject, Piece, Pose, ScenarioSpec, Zone
 
 __all__ = ["MOVED_GROUP", "RUNTIME_DIR", "SCENE_FILE", "export_scenario", "jolt_friction"]
 
@@ -206,18 +207,24 @@ def _moved_object(res: _tres.TextResource, moved: MovedObject) -> None:
     )
 
 
-def _zone(res: _tres.TextResource, kind: str, name: str, box: Box) -> None:
-    position, size = box_to_godot(box)
+def _zone(
+    res: _tres.TextResource,
+    kind: str,
+    name: str,
+    box: Zone,
+    extra: Sequence[tuple[str, str]] = (),
+) -> None:
+    basis, center, size = zone_to_godot(box)
     script = res.ext("Script", f"{RUNTIME_DIR}/{kind}_zone.gd")
-    center = position + size / 2
     zone = res.node(
         name,
         "Area3D",
         ".",
         [
-            ("transform", _tres.transform3d(np.eye(3), center)),
+            ("transform", _tres.transform3d(basis, center)),
             ("script", str(script)),
             ("size", _tres.vector3(size)),
+            *extra,
         ],
     )
     shape = res.sub("BoxShape3D", name, [("size", _tres.vector3(size))])
@@ -283,17 +290,19 @@ def _view(res: _tres.TextResource, spec: ScenarioSpec) -> None:
     res.node("Environment", "WorldEnvironment", ".", [("environment", str(environment))])
 
 
-def _solution_text(solution: ReferenceSolution, moved_friction: float) -> str:
+def _solution_text(spec: ScenarioSpec) -> str:
+    solution, moved_friction = spec.reference_solution, spec.moved_object.friction
     res = _tres.TextResource(
         "gd_resource", resource_type="Resource", script_class="BenchgenReferenceSolution"
     )
     script = res.ext("Script", f"{RUNTIME_DIR}/reference_solution.gd")
     shapes, xforms = [], []
-    for part in solution.parts:
+    parts = placed_parts(solution, spec.action_space)
+    for part in parts:
         for index, piece in enumerate(part.pieces):
             shapes.append(str(_shape(res, piece, f"{part.name}_{index}")))
             xforms.append(_piece_xform(piece))
-    push = solution.push.linear_velocity if solution.push else [0.0, 0.0, 0.0]
+    push = solution.push.velocity if solution.push else [0.0, 0.0, 0.0]
     props = [
         ("script", str(script)),
         ("push_velocity", _tres.vector3(point_to_godot(push))),
@@ -301,9 +310,9 @@ def _solution_text(solution: ReferenceSolution, moved_friction: float) -> str:
         ("piece_transforms", _tres.typed_array("Transform3D", xforms)),
         ("description", _tres.string(solution.description)),
     ]
-    if solution.parts:
+    if parts:
         # The runtime builds all placed pieces into one body with one friction.
-        part_friction = max(p.friction for p in solution.parts)
+        part_friction = max(p.friction for p in parts)
         props.append(("piece_friction", _tres.flt(jolt_friction(part_friction, moved_friction))))
     res.resource(props)
     return res.text()
@@ -332,14 +341,12 @@ def export_scenario(spec: ScenarioSpec, folder: Path) -> list[Path]:
     out = folder / "godot"
     out.mkdir(parents=True, exist_ok=True)
     solution_path = out / SOLUTION_FILE
-    solution_path.write_text(
-        _solution_text(spec.reference_solution, spec.moved_object.friction), encoding="utf-8"
-    )
+    solution_path.write_text(_solution_text(spec), encoding="utf-8")
     res = _tres.TextResource("gd_scene")
     _root(res, spec, res.ext("Resource", SOLUTION_FILE))
     meshes = _static_parts(res, spec, folder, out)
     _moved_object(res, spec.moved_object)
-    _zone(res, "goal", "GoalZone", spec.goal_zone)
+    _zone(res, "goal", "GoalZone", spec.goal_zone, [("dwell_s", _tres.flt(spec.success.seconds))])
     for index, box in enumerate(spec.forbid_zones):
         _zone(res, "forbid", f"ForbidZone{index}", box)
     _zone(res, "build", "BuildZone", spec.build_zone)

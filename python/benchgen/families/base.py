@@ -2,8 +2,12 @@
 
 A family is a small class with two things to provide (as dm_control's ``Entity`` asks
 for ``_build``): a ``Params`` model whose fields carry a nominal value and a range, and
-a ``layout`` hook that turns one parameter set into geometry, zones and a reference
-solution. Sampling, validation of overrides and naming are done here, once.
+a ``layout`` hook that turns one parameter set into geometry, zones, an action space and
+a reference solution, in the family's own frame. Sampling, validation of overrides,
+naming and the orientation of the whole layout are done here, once: every family's
+parameters include ``yaw_deg`` and ``mirrored``, and :meth:`Family.build` turns the
+hook's layout by them, so no fixed action (a push along +x, a part at fixed coordinates)
+solves a family.
 """
 
 from __future__ import annotations
@@ -11,22 +15,33 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchgen.errors import InvalidSpecError
-from benchgen.spec.layout import Layout, box
+from benchgen.spec.layout import Layout, box, turned, zone
 from benchgen.spec.models import MovedObject, Part, Piece, Pose
+from benchgen.spec.pieces import quat_from_euler
 
-__all__ = ["Family", "FamilyParams", "Layout", "box", "ranged"]
+__all__ = ["Family", "FamilyParams", "Layout", "PushSearch", "box", "ranged", "zone"]
 
 
 class FamilyParams(BaseModel):
-    """Base of every family's parameters: each float field has ``ge``/``le`` bounds."""
+    """Base of every family's parameters: each float field has ``ge``/``le`` bounds.
+
+    ``yaw_deg`` and ``mirrored`` orient the whole layout (see :meth:`Family.build`);
+    a boolean field is drawn with even odds.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    yaw_deg: float = Field(
+        default=0.0, ge=-180.0, le=180.0, description="turn of the whole layout about z (deg)"
+    )
+    mirrored: bool = Field(default=False, description="the layout mirrored left to right")
 
 
 def ranged(nominal: float, *, spread: float = 0.4, description: str = "") -> Any:
@@ -35,12 +50,32 @@ def ranged(nominal: float, *, spread: float = 0.4, description: str = "") -> Any
     return Field(default=nominal, ge=round(lo, 6), le=round(hi, 6), description=description)
 
 
+@dataclass(frozen=True)
+class PushSearch:
+    """The grid searched around a family's guessed push.
+
+    Attributes:
+        speed_span: relative speeds from ``1 - span`` to ``1 + span`` of the guess.
+        angle_span_deg: directions within ± this many degrees of the guess (horizontal).
+        steps: grid points per axis (odd, so the guess itself is tried).
+    """
+
+    speed_span: float = 0.25
+    angle_span_deg: float = 8.0
+    steps: int = 7
+
+
 class Family:
-    """A procedural scenario family: subclass, set the class attributes, fill ``layout``."""
+    """A procedural scenario family: subclass, set the class attributes, fill ``layout``.
+
+    ``push_search``, when set, lets the pipeline move the layout's guessed reference push
+    to the middle of its success window (:func:`benchgen.verify.refine.refine_push`).
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
     Params: ClassVar[type[FamilyParams]]
+    push_search: ClassVar[PushSearch | None] = None
     source_text: str | None = None  # set when the family was loaded from a script file
 
     def sample(self, seed: int, overrides: Mapping[str, Any] | None = None) -> FamilyParams:
@@ -60,9 +95,11 @@ class Family:
         values: dict[str, Any] = {}
         for field_name, info in self.Params.model_fields.items():
             lo, hi = _bounds(info.metadata)
-            drawn = (
-                float(rng.uniform(lo, hi)) if lo is not None and hi is not None else info.default
-            )
+            drawn: Any = info.default
+            if info.annotation is bool:
+                drawn = bool(rng.random() < 0.5)
+            elif lo is not None and hi is not None:
+                drawn = float(rng.uniform(lo, hi))
             values[field_name] = overrides.get(field_name, _round_within(drawn, lo, hi))
         try:
             return self.Params.model_validate(values)
@@ -74,8 +111,12 @@ class Family:
             ) from exc
 
     def layout(self, params: FamilyParams) -> Layout:
-        """Return the geometry, zones and reference solution for ``params`` (the hook)."""
+        """Return the layout of ``params`` in the family's own frame (the hook)."""
         raise NotImplementedError
+
+    def build(self, params: FamilyParams) -> Layout:
+        """Return the layout of ``params``, mirrored and turned as its parameters say."""
+        return turned(self.layout(params), yaw_deg=params.yaw_deg, mirrored=params.mirrored)
 
     def scenario_id(self, seed: int, params: FamilyParams) -> str:
         """Return the id ``<family>-<seed:06d>-<6 hex of the params>``."""
@@ -106,15 +147,25 @@ class Family:
 
     @staticmethod
     def moved(
-        shape: str, size: Sequence[float], at: Sequence[float], *, mass: float, friction: float
+        shape: str,
+        size: Sequence[float],
+        at: Sequence[float],
+        *,
+        mass: float,
+        friction: float,
+        roll: float = 0.0,
+        pitch: float = 0.0,
+        yaw: float = 0.0,
     ) -> MovedObject:
-        """Return the moved object resting at ``at``."""
+        """Return the moved object resting at ``at``, turned by the given angles (deg)."""
         return MovedObject(
             shape=shape,  # type: ignore[arg-type]
             size=[round(s, 7) for s in size],
             mass=round(mass, 6),
             friction=round(friction, 6),
-            start_pose=Pose(pos=[round(v, 7) + 0.0 for v in at]),
+            start_pose=Pose(
+                pos=[round(v, 7) + 0.0 for v in at], quat=quat_from_euler(roll, pitch, yaw)
+            ),
             mesh="meshes/moved_object.obj",
         )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import Piece, Push, ReferenceSolution
+from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.spec.models import ActionSpace, Piece, PushAction, PushSpace, ReferenceSolution
 from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "BinDrop"]
@@ -15,6 +15,7 @@ TOP_T = 0.03  # table top thickness
 LEG = 0.05  # square section of a table leg
 WALL_T = 0.015  # bin wall and bottom thickness
 GAP = 0.0005  # the cube starts 0.5 mm above the table (at most 2 mm: docs/architecture.md)
+MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
 G = 9.81
 FORBID_CLEAR = 0.03  # m between a forbidden floor zone and the table or bin
 FORBID_H = 0.04  # height of the forbidden floor zones (far below the fall path)
@@ -55,11 +56,11 @@ class BinDrop(Family):
         edge_speed = _edge_speed(bin_x, drop=h + s / 2 - rim)
         speed = math.sqrt(edge_speed**2 + 2 * p.friction * G * -x0)
 
-        goal = box([bin_lo, -half_w, WALL_T], [bin_lo + p.bin_length, half_w, rim])
+        goal = zone([bin_lo, -half_w, WALL_T], [bin_lo + p.bin_length, half_w, rim])
         y_zone = half_w + WALL_T + 0.1
         forbid = [
-            box([FORBID_CLEAR, -y_zone, 0.0], [p.bin_gap - FORBID_CLEAR, y_zone, FORBID_H]),
-            box(
+            zone([FORBID_CLEAR, -y_zone, 0.0], [p.bin_gap - FORBID_CLEAR, y_zone, FORBID_H]),
+            zone(
                 [bin_far + FORBID_CLEAR, -y_zone, 0.0],
                 [bin_far + FORBID_CLEAR + 0.25, y_zone, FORBID_H],
             ),
@@ -76,7 +77,7 @@ class BinDrop(Family):
                 "touching the red forbidden floor zones around the bin."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, h + 0.5]),
-            build_zone=box(
+            build_zone=zone(
                 [-p.table_length, -p.table_width / 2, h], [0.0, p.table_width / 2, h + 0.25]
             ),
             goal_zone=goal,
@@ -99,9 +100,9 @@ class BinDrop(Family):
             moved_object=self.moved(
                 "box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction
             ),
+            action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED)),
             reference_solution=ReferenceSolution(
-                kind="push",
-                push=Push(linear_velocity=[round(speed, 4), 0.0, 0.0]),
+                push=PushAction(velocity=[round(speed, 4), 0.0, 0.0]),
                 description=(
                     f"Push the cube along +x at {speed:.3f} m/s; it leaves the edge at about "
                     f"{edge_speed:.3f} m/s and drops into the middle of the bin."

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import Piece, Push, ReferenceSolution
+from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.spec.models import ActionSpace, Piece, PushAction, PushSpace, ReferenceSolution
 from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "FunnelDrop"]
@@ -20,6 +20,7 @@ FLOOR_T = 0.05
 PLATE_T = 0.012  # hopper plate thickness
 POST = 0.03  # square section of a hopper post
 GAP = 0.0005  # the ball starts 0.5 mm above the ledge (at most 2 mm: docs/architecture.md)
+MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
 G = 9.81
 FORBID_CLEAR = 0.05  # m between the goal and a forbidden strip
 
@@ -69,13 +70,13 @@ class FunnelDrop(Family):
 
         goal_half = a + 0.6 * p.hopper_reach
         goal_top = 2 * r + 0.5 * p.exit_clearance
-        goal = box([xc - goal_half, -goal_half, 0.0], [xc + goal_half, goal_half, goal_top])
+        goal = zone([xc - goal_half, -goal_half, 0.0], [xc + goal_half, goal_half, goal_top])
         strip = (goal_half + FORBID_CLEAR, goal_half + FORBID_CLEAR + 0.2)
         # The strips lie across the push direction: after dropping through, the ball rolls
         # on along x (and back from the ledge), never sideways into them.
         forbid = [
-            box([xc - goal_half, strip[0], 0.0], [xc + goal_half, strip[1], goal_top]),
-            box([xc - goal_half, -strip[1], 0.0], [xc + goal_half, -strip[0], goal_top]),
+            zone([xc - goal_half, strip[0], 0.0], [xc + goal_half, strip[1], goal_top]),
+            zone([xc - goal_half, -strip[1], 0.0], [xc + goal_half, -strip[0], goal_top]),
         ]
         x_min, x_max = -ledge_len - 0.1, xc + outer + 0.3
         y_half = max(strip[1], outer) + 0.1
@@ -92,7 +93,7 @@ class FunnelDrop(Family):
                 "on the floor without touching the red forbidden zones."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, ledge_h + 0.4]),
-            build_zone=box(
+            build_zone=zone(
                 [-ledge_len, -p.ledge_width / 2, ledge_h], [0.0, p.ledge_width / 2, ledge_h + 0.2]
             ),
             goal_zone=goal,
@@ -108,9 +109,9 @@ class FunnelDrop(Family):
                 ),
             ],
             moved_object=self.moved("sphere", [r], start, mass=p.ball_mass, friction=p.friction),
+            action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED)),
             reference_solution=ReferenceSolution(
-                kind="push",
-                push=Push(linear_velocity=[round(speed, 4), 0.0, 0.0]),
+                push=PushAction(velocity=[round(speed, 4), 0.0, 0.0]),
                 description=(
                     f"Push the ball along +x at {speed:.3f} m/s; it rolls off the ledge, lands "
                     "in the hopper and drops through its exit onto the goal."

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import math
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import PlacedPart, Push, ReferenceSolution
+from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.spec.models import (
+    ActionSpace,
+    PartKind,
+    PartSpace,
+    Placement,
+    PushAction,
+    PushSpace,
+    ReferenceSolution,
+)
 from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "GapBridge"]
@@ -13,6 +21,7 @@ __all__ = ["FAMILY", "GapBridge"]
 FLOOR_T = 0.05
 PLANK_T = 0.008  # thin, so the rolling ball climbs the step onto it without a chamfer
 GAP = 0.0005  # the ball starts 0.5 mm above its support (at most 2 mm: docs/architecture.md)
+MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
 G = 9.81
 PIT_CLEARANCE = 0.045  # the pit's forbid zone stops this far below the platform tops
 CLIMB_SLACK = 2.0  # rolling speed over the speed that just climbs the plank's step
@@ -81,8 +90,8 @@ class GapBridge(Family):
         platform_b = box_piece([len_b, w, h], [gap + len_b / 2, 0.0, h / 2])
         plank_w = 0.7 * w
         plank = box_piece([gap + 2 * overlap, plank_w, PLANK_T], [gap / 2, 0.0, h + PLANK_T / 2])
-        pit = box([0.0, -w / 2 - 0.1, 0.0], [gap, w / 2 + 0.1, h - PIT_CLEARANCE])
-        goal = box([x_goal, -w / 2, h], [x_goal + p.goal_length, w / 2, h + 4 * r])
+        pit = zone([0.0, -w / 2 - 0.1, 0.0], [gap, w / 2 + 0.1, h - PIT_CLEARANCE])
+        goal = zone([x_goal, -w / 2, h], [x_goal + p.goal_length, w / 2, h + 4 * r])
         colour = (0.7, 0.6, 0.45, 1)
         return Layout(
             task=(
@@ -91,7 +100,7 @@ class GapBridge(Family):
                 "then push the ball."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, h + 0.5]),
-            build_zone=box([-margin, -w / 2, h], [gap + margin, w / 2, h + 0.1]),
+            build_zone=zone([-margin, -w / 2, h], [gap + margin, w / 2, h + 0.1]),
             goal_zone=goal,
             forbid_zones=[pit],
             static_parts=[
@@ -102,10 +111,22 @@ class GapBridge(Family):
             moved_object=self.moved(
                 "sphere", [r], [x_ball, 0.0, h + r + GAP], mass=p.ball_mass, friction=p.friction
             ),
+            action_space=ActionSpace(
+                push=PushSpace(max_speed=MAX_PUSH_SPEED),
+                parts=PartSpace(
+                    catalog=[
+                        PartKind(
+                            kind="plank",
+                            size=[2 * v for v in plank.size],
+                            friction=p.friction,
+                            description="a thin board",
+                        )
+                    ]
+                ),
+            ),
             reference_solution=ReferenceSolution(
-                kind="place_and_push",
-                parts=[PlacedPart(name="plank", pieces=[plank], friction=p.friction)],
-                push=Push(linear_velocity=[speed, 0.0, 0.0]),
+                parts=[Placement(kind="plank", position=plank.pose.pos)],
+                push=PushAction(velocity=[speed, 0.0, 0.0]),
                 description=(
                     f"Lay a {PLANK_T * 1000:.0f} mm plank across the gap on both platforms, "
                     f"then push the ball along +x at {speed} m/s."

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import Box, Piece, Push, ReferenceSolution
+from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.spec.models import ActionSpace, Piece, PushAction, PushSpace, ReferenceSolution, Zone
 from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "ObstacleMaze"]
 
 FLOOR_T = 0.05
 GAP = 0.0005  # the ball starts 0.5 mm above the floor (at most 2 mm: docs/architecture.md)
+MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
 FORBID_MARGIN = 0.055  # forbid zones keep this far from the ball's AABB along the reference path
 WALL_HIT = 0.02  # a naive push's ball centre passes this far beyond a ball radius into the wall
 PUSH_TIME = 1.0  # s: the push speed covers the straight path in this time (before rolling)
@@ -92,9 +93,9 @@ class ObstacleMaze(Family):
             moved_object=self.moved(
                 "sphere", [r], [0.0, 0.0, r + GAP], mass=p.ball_mass, friction=p.friction
             ),
+            action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED)),
             reference_solution=ReferenceSolution(
-                kind="push",
-                push=Push(linear_velocity=push),
+                push=PushAction(velocity=push),
                 description=(
                     f"Push the ball at {speed:.2f} m/s towards the opening's centre "
                     f"(x={p.run:.3f}, y={s * plan.offset:.3f}); it rolls straight into the goal."
@@ -171,10 +172,10 @@ def _mirror(rect: _Rect, s: float) -> _Rect:
     return (rect[0], lo, rect[2], hi)
 
 
-def _zone(rect: _Rect, height: float, s: float) -> Box:
+def _zone(rect: _Rect, height: float, s: float) -> Zone:
     """Return the zone standing on the floor over ``rect`` mirrored to side ``s``."""
     x0, y0, x1, y1 = _mirror(rect, s)
-    return box([x0, y0, 0.0], [x1, y1, height])
+    return zone([x0, y0, 0.0], [x1, y1, height])
 
 
 def _walls(plan: _Plan, h: float, s: float) -> list[Piece]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import Push, ReferenceSolution
+from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.spec.models import ActionSpace, PushAction, PushSpace, ReferenceSolution
 from benchgen.spec.pieces import box_piece
 
 __all__ = ["FAMILY", "RampToGoal"]
@@ -13,6 +13,7 @@ __all__ = ["FAMILY", "RampToGoal"]
 FLOOR_T = 0.05
 PLANK_T = 0.02
 GAP = 0.0005  # the ball starts 0.5 mm above its support (at most 2 mm: docs/architecture.md)
+MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
 
 
 class RampParams(FamilyParams):
@@ -56,11 +57,11 @@ class RampToGoal(Family):
             [x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
         )
         goal_lo = x_goal - p.goal_length / 2
-        goal = box([goal_lo, -w / 2, 0.0], [goal_lo + p.goal_length, w / 2, 4 * r])
+        goal = zone([goal_lo, -w / 2, 0.0], [goal_lo + p.goal_length, w / 2, 4 * r])
         strip = (w / 2 + 0.05, w / 2 + 0.25)
         forbid = [
-            box([run, strip[0], 0.0], [x_max, strip[1], 4 * r]),
-            box([run, -strip[1], 0.0], [x_max, -strip[0], 4 * r]),
+            zone([run, strip[0], 0.0], [x_max, strip[1], 4 * r]),
+            zone([run, -strip[1], 0.0], [x_max, -strip[0], 4 * r]),
         ]
         start = [-p.setback, 0.0, h + r + GAP]
         # Reach the shelf edge in about 0.4 s whatever the setback; a ball slows to 5/7 of
@@ -72,7 +73,7 @@ class RampToGoal(Family):
                 "without touching the red forbidden strips."
             ),
             workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, h + 0.6]),
-            build_zone=box([-p.shelf_length, -w / 2, h], [0.0, w / 2, h + 0.3]),
+            build_zone=zone([-p.shelf_length, -w / 2, h], [0.0, w / 2, h + 0.3]),
             goal_zone=goal,
             forbid_zones=forbid,
             static_parts=[
@@ -80,9 +81,9 @@ class RampToGoal(Family):
                 self.part("track", [shelf, ramp], friction=p.friction, rgba=(0.7, 0.6, 0.45, 1)),
             ],
             moved_object=self.moved("sphere", [r], start, mass=p.ball_mass, friction=p.friction),
+            action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED)),
             reference_solution=ReferenceSolution(
-                kind="push",
-                push=Push(linear_velocity=[speed, 0.0, 0.0]),
+                push=PushAction(velocity=[speed, 0.0, 0.0]),
                 description=f"Push the ball along +x at {speed} m/s; it rolls down the ramp.",
             ),
             horizon_s=6.0,

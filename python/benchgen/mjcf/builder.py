@@ -16,7 +16,8 @@ from pathlib import Path
 import mujoco
 
 from benchgen.errors import ModelError
-from benchgen.spec.models import Box, Piece, PlacedPart, ScenarioSpec
+from benchgen.spec.models import Piece, PlacedPart, ScenarioSpec, Zone
+from benchgen.spec.pieces import quat_from_euler
 
 __all__ = [
     "COLLISION_GROUP",
@@ -58,12 +59,13 @@ def _add_piece(
     )
 
 
-def _add_zone(spec: mujoco.MjSpec, name: str, box: Box, kind: str) -> None:
+def _add_zone(spec: mujoco.MjSpec, name: str, zone: Zone, kind: str) -> None:
     spec.worldbody.add_site(
         name=name,
         type=mujoco.mjtGeom.mjGEOM_BOX,
-        size=[s / 2 for s in box.size],
-        pos=box.center,
+        size=[s / 2 for s in zone.size],
+        pos=zone.center,
+        quat=quat_from_euler(0.0, 0.0, zone.yaw_deg),
         rgba=ZONE_COLOURS[kind],
         group=0,
     )
@@ -100,6 +102,11 @@ def build_mjspec(spec: ScenarioSpec) -> mujoco.MjSpec:
     mj.option.timestep = spec.timestep_s
     mj.option.gravity = [0.0, 0.0, -9.81]
     mj.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
+    # Elliptic friction cones are isotropic; MuJoCo's default pyramidal cone is not, so a
+    # box sliding diagonally to its contact frame met less friction, and a layout turned
+    # by 37° was a different problem from the same layout at 0° (and from Jolt, which is
+    # isotropic). MuJoCo docs, "Computation > Friction cones".
+    mj.option.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
     mj.option.enableflags |= int(mujoco.mjtEnableBit.mjENBL_ENERGY)
     mj.compiler.degree = False
     _add_lighting(mj)

@@ -7,6 +7,9 @@ under its final name, and a re-run skips what is already there.
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import platform
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import mujoco
+import numpy as np
 from pydantic import BaseModel, Field
 
 from benchgen.cad.geometry import Geometry, build_geometry
@@ -25,6 +29,7 @@ from benchgen.pipeline.repair import folder_problem, quarantine
 from benchgen.pipeline.script import script_text
 from benchgen.spec.folder import (
     MODEL_XML,
+    PROBLEM_JSON,
     SCENARIO_JSON,
     SCRIPT_PY,
     file_hashes,
@@ -32,10 +37,18 @@ from benchgen.spec.folder import (
     scenario_folder,
     staging,
 )
-from benchgen.spec.io import dump_spec, load_spec
+from benchgen.spec.io import canonical_json, dump_spec, load_spec
 from benchgen.spec.layout import Layout, spec_from_layout
-from benchgen.spec.models import FailureReason, ScenarioSpec, Verification, VerificationCheck
-from benchgen.verify.gate import run_gate
+from benchgen.spec.models import (
+    FailureReason,
+    Provenance,
+    ScenarioSpec,
+    Verification,
+    VerificationCheck,
+)
+from benchgen.spec.problem import problem_of
+from benchgen.verify.gate import measure_difficulty, run_gate
+from benchgen.verify.refine import refine_push
 from benchgen.verify.simulate import trial_model
 
 if TYPE_CHECKING:
@@ -45,8 +58,10 @@ __all__ = [
     "BuildOutcome",
     "build_scenario",
     "make_spec",
+    "provenance",
     "render_folder",
     "write_model_files",
+    "write_problem",
     "write_scenario_files",
 ]
 
@@ -85,15 +100,42 @@ class _Timer:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
+@functools.cache
+def provenance() -> Provenance:
+    """Return the versions of the tools that decide a scenario's bytes."""
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    return Provenance(
+        benchgen=version("benchgen"),
+        python=platform.python_version(),
+        mujoco=mujoco.__version__,
+        build123d=version("build123d"),
+        numpy=np.__version__,
+    )
+
+
 def make_spec(family: Family, seed: int, params: Any, layout: Layout) -> ScenarioSpec:
     """Return the (unverified) spec of one family layout, with its identity."""
-    return spec_from_layout(
+    spec = spec_from_layout(
         layout,
         scenario_id=family.scenario_id(seed, params),
         family=family.name,
         seed=seed,
         params=params.model_dump(mode="json"),
     )
+    spec.provenance = provenance()
+    return spec
+
+
+def write_problem(spec: ScenarioSpec, folder: Path) -> None:
+    """Write problem.json: what a solver is given (no reference solution in it)."""
+    text = canonical_json(problem_of(spec).model_dump(mode="json"))
+    (folder / PROBLEM_JSON).write_text(text, encoding="utf-8")
 
 
 def write_model_files(
@@ -130,6 +172,19 @@ def write_scenario_files(
             name="model_loads", passed=False, reason=FailureReason.MODEL_REJECTED, detail=str(exc)
         )
         return Verification(promoted=False, checks=[rejected])
+    if family.push_search is not None:
+        with timer.stage("refine"):
+            refined = refine_push(spec, folder, family.push_search, model=model)
+        if refined is None:
+            unsolved = VerificationCheck(
+                name="solvable",
+                passed=False,
+                reason=FailureReason.UNSOLVED,
+                detail="no push of the search grid around the family's guess succeeds",
+            )
+            return Verification(promoted=False, checks=[unsolved])
+        spec.reference_solution = refined
+        layout = layout.model_copy(update={"reference_solution": refined})
     with timer.stage("verify"):
         return run_gate(spec, layout, geometry, folder, model=model)
 
@@ -138,8 +193,8 @@ def render_folder(spec: ScenarioSpec, folder: Path) -> RenderSet:
     """Render the 24 views, contact sheet and reference video of a scenario folder."""
     from benchgen.render import render_scenario  # Pillow and the GL set-up: only to render
 
-    model, _ = trial_model(spec, folder, "null")
-    video_model, video_data = trial_model(spec, folder, "reference")
+    model, _ = trial_model(spec, folder, None)
+    video_model, video_data = trial_model(spec, folder, spec.reference_solution)
     return render_scenario(
         folder,
         model,
@@ -187,12 +242,15 @@ def build_scenario(
             return base.model_copy(update={"folder": str(final), "files": load_spec(final).files})
     timer = _Timer(on_stage, scenario_id)
     with timer.stage("layout"):
-        layout = family.layout(params)
+        layout = family.build(params)
         spec = make_spec(family, seed, params, layout)
     with staging(final) as tmp:
         verification = write_scenario_files(family, spec, layout, tmp, timer)
         spec.verification = verification
         if verification.promoted:
+            with timer.stage("difficulty"):
+                spec.difficulty = measure_difficulty(spec, tmp)
+            write_problem(spec, tmp)
             if godot:
                 with timer.stage("export"):
                     export_scenario(spec, tmp)

@@ -8,7 +8,6 @@ parameters; ``python script.py --out DIR`` rebuilds the scenario through
 from __future__ import annotations
 
 import inspect
-import json
 from typing import Any
 
 from benchgen.families.base import Family
@@ -45,7 +44,8 @@ def _family_source(family: Family) -> str:
 
 def script_text(family: Family, *, scenario_id: str, seed: int, params: dict[str, Any]) -> str:
     """Return script.py: the family module's source and a footer pinning seed and params."""
-    params_text = json.dumps(params, indent=4, sort_keys=True)
+    # A Python literal (repr), not JSON: true/false/null are not Python names.
+    params_text = "{\n" + "".join(f"    {k!r}: {params[k]!r},\n" for k in sorted(params)) + "}"
     footer = _FOOTER.format(
         mark=_FOOTER_MARK, scenario_id=scenario_id, seed=seed, params=params_text
     )

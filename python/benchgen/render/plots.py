@@ -11,7 +11,7 @@ from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["FamilyFigures", "acceptance_chart"]
+__all__ = ["CalibrationFigures", "FamilyFigures", "acceptance_chart", "calibration_chart"]
 
 
 class FamilyFigures(Protocol):
@@ -77,6 +77,64 @@ def acceptance_chart(stats: Sequence[FamilyFigures], out: Path, *, title: str = 
     draw.text((36, legend_y), "promoted", fill=_TEXT, font=small)
     draw.rectangle((120, legend_y, 134, legend_y + 14), fill=_REJECTED)
     draw.text((140, legend_y), "rejected (top reasons beside each bar)", fill=_TEXT, font=small)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out, format="PNG", optimize=False)
+    return out
+
+
+class CalibrationFigures(Protocol):
+    """What the calibration chart reads of one family (``FamilyCalibration`` has it)."""
+
+    @property
+    def family(self) -> str: ...
+    @property
+    def random_success(self) -> float: ...
+    @property
+    def best_fixed_success(self) -> float: ...
+    @property
+    def median_reference_success(self) -> float: ...
+    @property
+    def robust_success(self) -> float: ...
+
+
+_SERIES = (
+    ("random action, per try", "random_success", (200, 120, 60), 0.05, "at most"),
+    ("best fixed action", "best_fixed_success", (150, 90, 180), 0.10, "at most"),
+    ("reference jittered 5 %", "robust_success", (60, 150, 90), 0.95, "at least"),
+)
+
+
+def calibration_chart(rows: Sequence[CalibrationFigures], out: Path, *, title: str = "") -> Path:
+    """Draw, per family, random, best-fixed and jittered-reference success against targets.
+
+    Each family gets three bars on a 0-100 % scale; a tick on each bar marks its target
+    (≤ 5 %, ≤ 10 %, ≥ 95 %), so a family that meets them shows two short bars under
+    their ticks and one long bar past its tick.
+    """
+    row_h, bar_h, scale = 3 * 16 + 18, 14, 600
+    height = 60 + row_h * max(len(rows), 1) + 50
+    image = Image.new("RGB", (_LEFT + scale + 220, height), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.load_default(size=20), ImageFont.load_default(size=13)
+    draw.text((16, 12), title or "Benchmark quality per family", fill=_TEXT, font=big)
+    for index, row in enumerate(rows):
+        top = 50 + index * row_h
+        draw.text((16, top + 18), row.family, fill=_TEXT, font=small)
+        for k, (_label, attr, colour, target, _sign) in enumerate(_SERIES):
+            value = float(getattr(row, attr))
+            y = top + k * 16
+            if value > 0:
+                draw.rectangle((_LEFT, y, _LEFT + round(scale * value), y + bar_h - 2), fill=colour)
+            tick = _LEFT + round(scale * target)
+            draw.line((tick, y - 1, tick, y + bar_h), fill=_TEXT, width=2)
+            draw.text((_LEFT + scale + 8, y), f"{value:.1%}", fill=_TEXT, font=small)
+    legend_y = height - 34
+    x = 16
+    for label, _attr, colour, target, sign in _SERIES:
+        draw.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour)
+        text = f"{label} (target {sign} {target:.0%})"
+        draw.text((x + 20, legend_y), text, fill=_TEXT, font=small)
+        x += 40 + int(draw.textlength(text, font=small))
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, format="PNG", optimize=False)
     return out

@@ -19,11 +19,15 @@ import numpy as np
 from benchgen.spec.models import Box, Piece, Pose
 
 __all__ = [
+    "box_corners",
     "box_piece",
+    "boxes_overlap",
     "piece_aabb",
     "piece_corners",
     "quat_from_euler",
+    "quat_multiply",
     "quat_to_matrix",
+    "sphere_box_overlap",
     "sphere_piece",
 ]
 
@@ -86,9 +90,7 @@ def piece_corners(piece: Piece) -> np.ndarray:
     """Return the eight world-space corners of a box piece (8×3)."""
     if piece.shape != "box":
         raise ValueError(f"piece_corners needs a box piece, got a {piece.shape}")
-    signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)])
-    local = signs * np.asarray(piece.size)
-    return local @ quat_to_matrix(piece.pose.quat).T + np.asarray(piece.pose.pos)
+    return box_corners(piece.size, piece.pose.pos, piece.pose.quat)
 
 
 def piece_aabb(piece: Piece) -> Box:
@@ -98,3 +100,52 @@ def piece_aabb(piece: Piece) -> Box:
         return Box(min=list(centre - r), max=list(centre + r))
     corners = piece_corners(piece)
     return Box(min=list(corners.min(axis=0)), max=list(corners.max(axis=0)))
+
+
+def quat_multiply(a: Sequence[float], b: Sequence[float]) -> list[float]:
+    """Return the quaternion product ``a ⊗ b`` (the rotation ``b`` first, then ``a``)."""
+    aw, ax, ay, az = a
+    bw, bx, by, bz = b
+    return [
+        aw * bw - ax * bx - ay * by - az * bz,
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+    ]
+
+
+def box_corners(size: Sequence[float], at: Sequence[float], quat: Sequence[float]) -> np.ndarray:
+    """Return the eight world corners (8×3) of a box of half-extents ``size``."""
+    signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)])
+    return (signs * np.asarray(size)) @ quat_to_matrix(quat).T + np.asarray(at)
+
+
+def boxes_overlap(a: Piece, b: Piece, *, tol: float = 1e-6) -> bool:
+    """Return whether two box pieces share interior volume (separating-axis test).
+
+    Boxes that only touch, or overlap by less than ``tol`` metres, do not count.
+    """
+    ra, rb = quat_to_matrix(a.pose.quat), quat_to_matrix(b.pose.quat)
+    ha, hb = np.asarray(a.size), np.asarray(b.size)
+    d = np.asarray(b.pose.pos) - np.asarray(a.pose.pos)
+    axes = [ra[:, i] for i in range(3)] + [rb[:, i] for i in range(3)]
+    axes += [np.cross(ra[:, i], rb[:, j]) for i in range(3) for j in range(3)]
+    for axis in axes:
+        norm = float(np.linalg.norm(axis))
+        if norm < 1e-9:
+            continue
+        n = axis / norm
+        reach = float(np.abs(ra.T @ n) @ ha + np.abs(rb.T @ n) @ hb)
+        if abs(float(d @ n)) >= reach - tol:
+            return False
+    return True
+
+
+def sphere_box_overlap(
+    centre: Sequence[float], radius: float, b: Piece, *, tol: float = 1e-6
+) -> bool:
+    """Return whether a sphere reaches more than ``tol`` metres into a box piece."""
+    rot = quat_to_matrix(b.pose.quat)
+    local = rot.T @ (np.asarray(centre) - np.asarray(b.pose.pos))
+    nearest = np.clip(local, -np.asarray(b.size), np.asarray(b.size))
+    return float(np.linalg.norm(local - nearest)) < radius - tol

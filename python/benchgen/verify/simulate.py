@@ -3,9 +3,11 @@
 The loop follows the seed's reference ``simulate()``
 (docs/architecture.md#the-seeds-reference-implementation): NaN/Inf or |qpos| > 1e4 is
 instability, leaving the workspace is out of bounds, any overlap with a forbid zone is a
-hit, running out of time is a timeout. It checks every ``CHECK_EVERY`` steps (10 ms at the
-default 2 ms step) rather than every step, which keeps the checks' cost well below the
-cost of ``mj_step`` itself; zones are far larger than the distance travelled in 8 ms.
+hit, running out of time is a timeout. Success follows the scenario's rule: the moved
+object's centre stays inside the goal zone for the dwell time (a fly-through fails). It
+checks every ``CHECK_EVERY`` steps (10 ms at the default 2 ms step) rather than every
+step, which keeps the checks' cost well below the cost of ``mj_step`` itself; zones are far
+larger than the distance travelled in 8 ms.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import mujoco
 import numpy as np
 
 from benchgen.mjcf.builder import add_placed_parts, compile_mjspec, load_mjspec
-from benchgen.spec.models import Box, FailureReason, ScenarioSpec, TrialResult
+from benchgen.spec.actions import placed_parts
+from benchgen.spec.models import Box, FailureReason, ScenarioSpec, Solution, TrialResult, Zone
 
 __all__ = [
     "CHECK_EVERY",
@@ -34,6 +37,10 @@ CHECK_EVERY = 5
 MAX_SPEED = 20.0  # m/s; nothing in a table-top scene should move faster
 QPOS_LIMIT = 1e4  # the seed's instability bound
 SETTLED_SPEED = 0.02  # m/s at the end of a no-action trial
+#: A trial with an action ends early once nothing has moved faster than REST_SPEED for
+#: REST_S outside the goal: in a scene of fixed parts nothing can change after that.
+REST_SPEED = 0.002  # m/s (and rad/s), every degree of freedom
+REST_S = 0.3
 ENERGY_TOL_ABS = 0.01  # J
 ENERGY_TOL_REL = 0.02  # of the initial kinetic + a 10 cm drop of every free body
 _BAD_WARNINGS = (
@@ -42,17 +49,18 @@ _BAD_WARNINGS = (
     mujoco.mjtWarning.mjWARN_BADQPOS,
 )
 
-Action = Literal["null", "reference"]
+Action = Literal["null", "reference", "solution"]
 
 
 @dataclass(frozen=True)
 class TrialZones:
-    """Where a trial's moved object must go, must not go, and must stay inside."""
+    """Where a trial's moved object must go and stay, must not go, and must stay inside."""
 
     workspace: Box
-    goal: Box
-    forbid: tuple[Box, ...]
-    moved_body: str = "moved_object"
+    goal: Zone
+    forbid: tuple[Zone, ...]
+    moved_body: str
+    dwell_s: float
 
     @classmethod
     def from_spec(cls, spec: ScenarioSpec) -> TrialZones:
@@ -61,29 +69,34 @@ class TrialZones:
             goal=spec.goal_zone,
             forbid=tuple(spec.forbid_zones),
             moved_body=spec.moved_object.body,
+            dwell_s=spec.success.seconds,
         )
 
 
 def trial_model(
-    spec: ScenarioSpec, folder: Path, action: Action, *, model: mujoco.MjModel | None = None
+    spec: ScenarioSpec,
+    folder: Path,
+    solution: Solution | None,
+    *,
+    model: mujoco.MjModel | None = None,
 ) -> tuple[mujoco.MjModel, mujoco.MjData]:
-    """Load ``folder/model.xml``, apply ``action`` and return model and data at t = 0.
+    """Load ``folder/model.xml``, apply ``solution`` and return model and data at t = 0.
 
-    The reference solution's placed parts become fixed geoms; its push becomes the
-    moved object's initial linear velocity. ``model``, the compiled model.xml, saves a
-    compile when the action adds no parts.
+    The solution's placed parts become fixed geoms; its push becomes the moved object's
+    initial linear velocity. ``model``, the compiled model.xml, saves a compile when the
+    solution places no parts. Check the solution against the action space first
+    (:func:`benchgen.verify.solution.solution_problems`).
     """
-    solution = spec.reference_solution
-    if model is None or (action == "reference" and solution.parts):
+    parts = placed_parts(solution, spec.action_space) if solution else []
+    if model is None or parts:
         mj = load_mjspec(folder / "model.xml")
-        if action == "reference":
-            add_placed_parts(mj, solution.parts)
+        add_placed_parts(mj, parts)
         model = compile_mjspec(mj, folder)
     data = mujoco.MjData(model)
-    if action == "reference" and solution.push is not None:
+    if solution is not None and solution.push is not None:
         joint = model.body(spec.moved_object.body).jntadr[0]
         dof = model.jnt_dofadr[joint]
-        data.qvel[dof : dof + 3] = solution.push.linear_velocity
+        data.qvel[dof : dof + 3] = solution.push.velocity
     mujoco.mj_forward(model, data)
     return model, data
 
@@ -100,12 +113,35 @@ def _inside(p: list[float], box: Bounds) -> bool:
     return lo[0] <= p[0] <= hi[0] and lo[1] <= p[1] <= hi[1] and lo[2] <= p[2] <= hi[2]
 
 
-def _overlap(lo: list[float], hi: list[float], box: Bounds) -> bool:
-    blo, bhi = box
-    return (
-        lo[0] < bhi[0] and blo[0] < hi[0] and lo[1] < bhi[1] and blo[1] < hi[1]
-        and lo[2] < bhi[2] and blo[2] < hi[2]
-    )  # fmt: skip
+class _ZoneFrame:
+    """A zone's centre, yaw and half extents, for fast tests in plain floats."""
+
+    def __init__(self, zone: Zone) -> None:
+        self.cx, self.cy, self.cz = zone.center
+        self.c = math.cos(math.radians(zone.yaw_deg))
+        self.s = math.sin(math.radians(zone.yaw_deg))
+        self.hx, self.hy, self.hz = (v / 2 for v in zone.size)
+
+    def local(self, p: list[float]) -> tuple[float, float, float]:
+        dx, dy = p[0] - self.cx, p[1] - self.cy
+        return self.c * dx + self.s * dy, -self.s * dx + self.c * dy, p[2] - self.cz
+
+    def contains(self, p: list[float]) -> bool:
+        x, y, z = self.local(p)
+        return abs(x) <= self.hx and abs(y) <= self.hy and abs(z) <= self.hz
+
+    def distance(self, p: list[float]) -> float:
+        x, y, z = self.local(p)
+        dx, dy = max(abs(x) - self.hx, 0.0), max(abs(y) - self.hy, 0.0)
+        dz = max(abs(z) - self.hz, 0.0)
+        return math.sqrt(dx * dx + dy * dy + dz * dz)
+
+    def overlaps(self, lo: list[float], hi: list[float]) -> bool:
+        """Return whether a box given by its extents in this zone's frame overlaps it."""
+        return (
+            lo[0] < self.hx and -self.hx < hi[0] and lo[1] < self.hy and -self.hy < hi[1]
+            and lo[2] < self.hz and -self.hz < hi[2]
+        )  # fmt: skip
 
 
 class _Checker:
@@ -128,34 +164,47 @@ class _Checker:
         joints = np.flatnonzero(model.jnt_type == mujoco.mjtJoint.mjJNT_FREE)
         self.lin = np.concatenate([model.jnt_dofadr[j] + np.arange(3) for j in joints])
         self.bad_warnings = np.array([int(w) for w in _BAD_WARNINGS])
-        self.workspace, self.goal = _bounds(zones.workspace), _bounds(zones.goal)
-        self.forbid = [_bounds(z) for z in zones.forbid]
+        self.workspace = _bounds(zones.workspace)
+        self.goal = _ZoneFrame(zones.goal)
+        self.forbid = [_ZoneFrame(z) for z in zones.forbid]
+        self.dwell_s = zones.dwell_s
         self.e0 = float(data.energy[0] + data.energy[1])
         free_mass = float(sum(model.body_mass[model.jnt_bodyid[j]] for j in joints))
         self.energy_tol = ENERGY_TOL_ABS + ENERGY_TOL_REL * (
             float(data.energy[1]) + free_mass * 0.981
         )
-        self.reached = self.touched = False
+        self.entered = self.won = self.grazed = self.touched = False
+        self.entered_s: float | None = None
+        self.inside_since: float | None = None
+        self.won_s: float | None = None
+        self.closest = math.inf
+        self.rest_since: float | None = None
+        self.rested = False
         self.max_speed = self.energy_growth = 0.0
         self.reason: FailureReason | None = None
         self.detail = ""
 
-    def _aabb(self) -> tuple[list[float], list[float]]:
-        """Return the world AABB of the moved body's collision geoms (exact for box/sphere)."""
+    def _extent_in(self, frame: _ZoneFrame) -> tuple[list[float], list[float]]:
+        """Return the moved body's collision geoms' bounding box in ``frame``."""
         model, data = self.model, self.data
         lows, highs = [], []
         for g in self.spheres:
             r = float(model.geom_size[g][0])
-            x, y, z = data.geom_xpos[g].tolist()
+            x, y, z = frame.local(data.geom_xpos[g].tolist())
             lows.append((x - r, y - r, z - r))
             highs.append((x + r, y + r, z + r))
         for g in self.others:
             if model.geom_type[g] == mujoco.mjtGeom.mjGEOM_BOX:
-                half = np.abs(data.geom_xmat[g].reshape(3, 3)) @ model.geom_size[g]
+                half = model.geom_size[g]
             else:
                 half = np.full(3, model.geom_rbound[g])
-            lows.append(tuple((data.geom_xpos[g] - half).tolist()))
-            highs.append(tuple((data.geom_xpos[g] + half).tolist()))
+            local = [
+                frame.local(c)
+                for c in _corners(data.geom_xmat[g], data.geom_xpos[g], half).tolist()
+            ]
+            xs, ys, zs = zip(*local, strict=True)
+            lows.append((min(xs), min(ys), min(zs)))
+            highs.append((max(xs), max(ys), max(zs)))
         if len(lows) == 1:
             return list(lows[0]), list(highs[0])
         return [min(c) for c in zip(*lows, strict=True)], [max(c) for c in zip(*highs, strict=True)]
@@ -164,8 +213,8 @@ class _Checker:
         self.reason, self.detail = reason, detail
         return True
 
-    def check(self) -> bool:
-        """Update the trial's record from the current state; return True to stop."""
+    def check(self, t: float) -> bool:
+        """Update the trial's record from the state at time ``t``; return True to stop."""
         data = self.data
         qpos_max = float(np.abs(data.qpos).max())
         qvel_max = float(np.abs(data.qvel).max())
@@ -191,18 +240,36 @@ class _Checker:
             return self._fail(
                 FailureReason.OUT_OF_BOUNDS, f"the moved object left the workspace at {where}"
             )
-        lo, hi = self._aabb()
         for i, zone in enumerate(self.forbid):
-            if _overlap(lo, hi, zone):
+            if zone.overlaps(*self._extent_in(zone)):
                 self.touched = True
                 return self._fail(FailureReason.FORBID_ZONE_HIT, f"entered forbid zone {i}")
-        # No action must not even graze the goal; the reference must bring the centre inside.
-        if self.action == "null":
-            inside = _overlap(lo, hi, self.goal)
-        else:
-            inside = _inside(centre, self.goal)
-        self.reached = self.reached or inside
-        return self.action == "reference" and self.reached
+        self.closest = min(self.closest, self.goal.distance(centre))
+        if self.action == "null":  # no action must not even graze the goal
+            self.grazed = self.grazed or self.goal.overlaps(*self._extent_in(self.goal))
+            return False
+        return self._dwell(centre, t) or self._at_rest_outside(qvel_max, t)
+
+    def _at_rest_outside(self, qvel_max: float, t: float) -> bool:
+        if qvel_max >= REST_SPEED or self.inside_since is not None:
+            self.rest_since = None
+            return False
+        self.rest_since = t if self.rest_since is None else self.rest_since
+        self.rested = t - self.rest_since >= REST_S
+        return self.rested
+
+    def _dwell(self, centre: list[float], t: float) -> bool:
+        """Follow the success rule: the centre inside the goal for ``dwell_s`` in a row."""
+        if not self.goal.contains(centre):
+            self.inside_since = None
+            return False
+        if self.inside_since is None:
+            self.inside_since = t
+            self.entered = True
+            self.entered_s = t if self.entered_s is None else self.entered_s
+        if not self.won and t - self.inside_since >= self.dwell_s - 1e-9:
+            self.won, self.won_s = True, t
+        return self.won
 
     def _speed(self) -> float:
         """Return the largest linear speed (norm, m/s) of any free body."""
@@ -215,6 +282,35 @@ class _Checker:
         return self._speed()
 
 
+_SIGNS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)])
+
+
+def _corners(xmat: np.ndarray, pos: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """Return the eight world corners (8×3) of a box geom from MuJoCo's xmat, xpos, size."""
+    return (_SIGNS * half) @ xmat.reshape(3, 3).T + pos
+
+
+def _outcome(checker: _Checker) -> tuple[bool, FailureReason | None, str]:
+    if checker.reason is not None:
+        return False, checker.reason, checker.detail
+    if checker.won:
+        return (
+            True,
+            None,
+            f"stayed in the goal zone from {checker.entered_s:.2f} s to {checker.won_s:.2f} s",
+        )
+    if checker.entered:
+        return (
+            False,
+            FailureReason.FLY_THROUGH,
+            f"entered the goal zone at {checker.entered_s:.2f} s but did not stay "
+            f"{checker.dwell_s:.2f} s in a row",
+        )
+    if checker.rested:
+        return False, FailureReason.TIMEOUT, "came to rest outside the goal zone"
+    return False, FailureReason.TIMEOUT, "the goal was not reached in time"
+
+
 def run_trial(
     model: mujoco.MjModel,
     data: mujoco.MjData,
@@ -223,55 +319,68 @@ def run_trial(
     action: Action,
     horizon_s: float,
 ) -> TrialResult:
-    """Step ``data`` up to ``horizon_s`` and classify what happened.
+    """Step ``data`` up to ``horizon_s`` and classify what happened under the dwell rule.
 
-    A reference trial stops at the first success; a no-action trial always runs the whole
-    horizon, so that it also proves the scene settles.
+    A trial with an action stops at its first success or failure; a no-action trial always
+    runs the whole horizon, so that it also proves the scene settles.
 
     Returns:
-        The trial's outcome, its failure reason (``TIMEOUT`` when nothing happened) and
-        the figures behind it.
+        The trial's outcome, its failure reason (``FLY_THROUGH`` when the centre entered
+        the goal but did not stay, ``TIMEOUT`` when it never entered) and the figures
+        behind it.
     """
     checker = _Checker(model, data, zones, action)
     steps, total = 0, round(horizon_s / model.opt.timestep)
     while steps < total:
         mujoco.mj_step(model, data, nstep=CHECK_EVERY)
         steps += CHECK_EVERY
-        if checker.check():
+        if checker.check(steps * model.opt.timestep):
             break
     if checker.reason is None and checker.energy_growth > checker.energy_tol:
         checker.reason = FailureReason.PHYSICS_INSTABILITY
         checker.detail = (
             f"energy grew by {checker.energy_growth:.4f} J (tolerance {checker.energy_tol:.4f} J)"
         )
-    success = checker.reached and checker.reason is None
-    reason = checker.reason or (None if success else FailureReason.TIMEOUT)
-    default = "reached the goal zone" if success else "the goal was not reached in time"
+    success, reason, detail = _outcome(checker)
+    centre = data.xpos[checker.body].tolist()
     return TrialResult(
         action=action,
-        reached_goal=checker.reached,
+        reached_goal=checker.won,
+        entered_goal=checker.entered or checker.grazed,
         touched_forbid=checker.touched,
         outcome="success" if success else "failure",
         reason=reason,
-        detail=checker.detail or default,
+        detail=detail,
         sim_time_s=round(steps * model.opt.timestep, 4),
         steps=steps,
         max_speed=round(checker.max_speed, 3),
         energy_growth=round(max(checker.energy_growth, 0.0), 4),
         settled=checker.final_speed() < SETTLED_SPEED,
         warnings=int(sum(w.number for w in data.warning)),
+        entered_s=None if checker.entered_s is None else round(checker.entered_s, 4),
+        won_s=None if checker.won_s is None else round(checker.won_s, 4),
+        closest_distance=None if math.isinf(checker.closest) else round(checker.closest, 4),
+        final_position=[round(v, 4) for v in centre] if all(map(math.isfinite, centre)) else None,
     )
 
 
 def simulate(
-    spec: ScenarioSpec, folder: Path, *, action: Action, model: mujoco.MjModel | None = None
+    spec: ScenarioSpec,
+    folder: Path,
+    *,
+    action: Action,
+    solution: Solution | None = None,
+    model: mujoco.MjModel | None = None,
 ) -> TrialResult:
     """Run one trial of the scenario in ``folder`` (its model.xml and meshes).
 
     Args:
-        spec: the scenario spec (zones, moved object, reference solution, horizon).
+        spec: the scenario spec (zones, moved object, success rule, horizon).
         folder: the scenario folder holding model.xml.
-        action: ``"null"`` for no action, ``"reference"`` to replay the reference solution.
+        action: ``"null"`` for no action, ``"reference"`` to replay the reference solution,
+            ``"solution"`` to run ``solution``.
+        solution: the solution of a ``"solution"`` trial (checked against the action space
+            by the caller).
         model: model.xml already compiled (optional; it is loaded from ``folder`` otherwise).
 
     Returns:
@@ -280,7 +389,10 @@ def simulate(
     Raises:
         ModelError: MuJoCo rejects model.xml.
     """
-    model, data = trial_model(spec, folder, action, model=model)
+    chosen = {"null": None, "reference": spec.reference_solution, "solution": solution}[action]
+    if action == "solution" and solution is None:
+        raise ValueError("a 'solution' trial needs the solution to run")
+    model, data = trial_model(spec, folder, chosen, model=model)
     return run_trial(
         model, data, TrialZones.from_spec(spec), action=action, horizon_s=spec.horizon_s
     )

@@ -8,18 +8,42 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from benchgen.cad.geometry import Geometry, build_geometry
+from benchgen.spec.actions import action_space_problems, placed_parts
 from benchgen.spec.layout import Layout, layout_of
-from benchgen.spec.models import Box, FailureReason, Piece, ScenarioSpec, VerificationCheck
-from benchgen.spec.pieces import piece_aabb, quat_to_matrix
+from benchgen.spec.models import (
+    Box,
+    FailureReason,
+    Piece,
+    Pose,
+    ScenarioSpec,
+    VerificationCheck,
+    Zone,
+)
+from benchgen.spec.pieces import (
+    boxes_overlap,
+    piece_aabb,
+    quat_from_euler,
+    quat_to_matrix,
+    sphere_box_overlap,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from benchgen.families.base import Family
 
-__all__ = ["INTERSECTION_VOLUME_TOL", "validate", "validate_family", "validate_layout"]
+__all__ = [
+    "BUILD_ZONE_FACTOR",
+    "INTERSECTION_VOLUME_TOL",
+    "validate",
+    "validate_family",
+    "validate_layout",
+    "zone_piece",
+]
 
 INTERSECTION_VOLUME_TOL = 1e-8  # m³ (10 mm³): touching faces are fine, overlap is not
+#: A build zone covers at least this many times the footprint of the reference's parts.
+BUILD_ZONE_FACTOR = 4.0
 _BOUNDS_TOL = 1e-6
 
 
@@ -32,9 +56,23 @@ def _union(boxes: list[Box]) -> Box:
 def _part_boxes(layout: Layout) -> dict[str, Box]:
     pieces: dict[str, list[Piece]] = {p.name: p.pieces for p in layout.static_parts}
     pieces["moved_object"] = [layout.moved_object.piece]
-    for placed in layout.reference_solution.parts:
+    for placed in placed_parts(layout.reference_solution, layout.action_space):
         pieces[f"solution_{placed.name}"] = placed.pieces
     return {name: _union([piece_aabb(p) for p in ps]) for name, ps in pieces.items()}
+
+
+def zone_piece(zone: Zone) -> Piece:
+    """Return a zone as a box piece (for overlap tests with parts and other zones)."""
+    half = [v / 2 for v in zone.size]
+    return Piece(
+        shape="box", size=half, pose=Pose(pos=zone.center, quat=quat_from_euler(0, 0, zone.yaw_deg))
+    )
+
+
+def _touches(zone: Zone, piece: Piece) -> bool:
+    if piece.shape == "sphere":
+        return sphere_box_overlap(piece.pose.pos, piece.size[0], zone_piece(zone), tol=0.0)
+    return boxes_overlap(zone_piece(zone), piece, tol=0.0)
 
 
 def _check(name: str, problems: list[str], reason: FailureReason) -> VerificationCheck:
@@ -71,24 +109,50 @@ def _bounds_check(layout: Layout) -> VerificationCheck:
     zones = {"goal_zone": layout.goal_zone, "build_zone": layout.build_zone}
     zones |= {f"forbid_zone_{i}": z for i, z in enumerate(layout.forbid_zones)}
     problems += [
-        f"{n} is outside the workspace" for n, z in zones.items() if not ws.contains_box(z)
+        f"{n} is outside the workspace"
+        for n, z in zones.items()
+        if not ws.contains_box(z.aabb(), tol=_BOUNDS_TOL)
     ]
-    for placed in layout.reference_solution.parts:
-        for piece in placed.pieces:
-            if not layout.build_zone.contains_box(piece_aabb(piece), tol=_BOUNDS_TOL):
-                problems.append(f"solution part {placed.name} is not inside the build zone")
+    problems += [
+        f"the reference solution: {p}"
+        for p in action_space_problems(
+            layout.reference_solution, layout.action_space, layout.build_zone
+        )
+    ]
     return _check("in_bounds", problems, FailureReason.OUT_OF_BOUNDS)
+
+
+def _build_zone_check(layout: Layout) -> VerificationCheck:
+    """The build zone leaves a choice: at least BUILD_ZONE_FACTOR × the parts' footprint."""
+    needed = 0.0
+    for placement in layout.reference_solution.parts:
+        kind = layout.action_space.kind(placement.kind)
+        needed += kind.size[0] * kind.size[1] if kind else 0.0
+    area = layout.build_zone.size[0] * layout.build_zone.size[1]
+    if needed and area < BUILD_ZONE_FACTOR * needed - 1e-12:
+        detail = (
+            f"the build zone's footprint is {area * 1e4:.0f} cm², under {BUILD_ZONE_FACTOR}× "
+            f"the {needed * 1e4:.0f} cm² the reference's parts cover: their place is given away"
+        )
+        return VerificationCheck(
+            name="build_zone_size",
+            passed=False,
+            reason=FailureReason.BUILD_ZONE_TOO_SMALL,
+            detail=detail,
+        )
+    return VerificationCheck(name="build_zone_size", passed=True)
 
 
 def _zones_check(layout: Layout) -> VerificationCheck:
     problems = []
-    start = piece_aabb(layout.moved_object.piece)
+    start = layout.moved_object.piece
+    goal = zone_piece(layout.goal_zone)
     for i, zone in enumerate(layout.forbid_zones):
-        if zone.overlaps(layout.goal_zone):
+        if boxes_overlap(zone_piece(zone), goal, tol=0.0):
             problems.append(f"forbid zone {i} overlaps the goal zone")
-        if zone.overlaps(start):
+        if _touches(zone, start):
             problems.append(f"the moved object starts inside forbid zone {i}")
-    if layout.goal_zone.overlaps(start):
+    if _touches(layout.goal_zone, start):
         problems.append("the moved object starts inside the goal zone")
     centre = np.asarray(layout.goal_zone.center)
     for part in layout.static_parts:
@@ -115,13 +179,14 @@ def validate_layout(layout: Layout, geometry: Geometry) -> list[VerificationChec
 
     Returns:
         One check each: ``geometry_valid``, ``no_intersection``, ``in_bounds``,
-        ``zones_consistent``.
+        ``zones_consistent``, ``build_zone_size``.
     """
     return [
         _geometry_check(geometry),
         _intersection_check(layout, geometry),
         _bounds_check(layout),
         _zones_check(layout),
+        _build_zone_check(layout),
     ]
 
 
@@ -141,6 +206,6 @@ def validate_family(
     """Run the static checks on several seeds of a family (its randomization range)."""
     results = {}
     for seed in seeds:
-        layout = family.layout(family.sample(seed))
+        layout = family.build(family.sample(seed))
         results[seed] = validate_layout(layout, build_geometry(layout))
     return results

@@ -29,66 +29,42 @@ def _needs_bwrap(bwrap: str) -> str:
     return bwrap  # these tests run agent code in the sandbox
 
 
-SLIDE = '''"""slide_to_wall: a cube on the floor; one push slides it into a goal before a wall."""
+SLIDE = '''"""slope_slide: a cube on a sloping table; one push curves it into the goal."""
 
 from __future__ import annotations
 
-import math
+from benchgen.families.base import ranged
+from benchgen.families.push_to_goal import PushParams, PushToGoal
 
-from benchgen.spec.pieces import box_piece
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged
-from benchgen.spec.models import Push, ReferenceSolution
-
-FLOOR_T = 0.05
-GAP = 0.0005
-WALL_BASE = -0.01
-SPEED_FACTOR = 1.02
-G = 9.81
+SINK = 0.01  # how far the cube starts inside the table top (m)
+SPEED_FACTOR = 1.0
 
 
-class SlideParams(FamilyParams):
-    cube_side: float = ranged(0.06, spread=0.2, description="side of the cube (m)")
-    cube_mass: float = ranged(0.3, spread=0.2, description="mass of the cube (kg)")
-    goal_distance: float = ranged(0.4, spread=0.2, description="start to goal near edge (m)")
-    goal_length: float = ranged(0.3, spread=0.2, description="length of the goal (m)")
-    friction: float = ranged(0.5, spread=0.1, description="friction of floor and cube")
+class SlideParams(PushParams):
+    tilt_deg: float = ranged(9.0, spread=0.05, description="slope of the table (deg)")
+    goal_offset: float = ranged(0.15, spread=0.05, description="goal up the slope (m)")
+    goal_distance: float = ranged(0.5, spread=0.05, description="cube to goal (m)")
+    goal_size: float = ranged(0.14, spread=0.05, description="side of the goal (m)")
+    friction: float = ranged(0.45, spread=0.05, description="friction of table and cube")
 
 
-class SlideToWall(Family):
-    name = "slide_to_wall"
+class SlopeSlide(PushToGoal):
+    name = "slope_slide"
     description = "TODO"
     Params = SlideParams
 
-    def layout(self, params: FamilyParams) -> Layout:
-        p = params if isinstance(params, SlideParams) else SlideParams.model_validate(params)
-        s = p.cube_side
-        goal_lo = s / 2 + p.goal_distance
-        goal_hi = goal_lo + p.goal_length
-        speed = SPEED_FACTOR * math.sqrt(2 * p.friction * G * ((goal_lo + goal_hi) / 2))
-        wall_x = goal_hi + 0.1
-        x_min, x_max = -0.2, wall_x + 0.2
-        floor = box_piece([x_max - x_min, 0.8, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2])
-        wall = box_piece([0.05, 0.6, 0.2], [wall_x + 0.025, 0.0, WALL_BASE + 0.1])
-        return Layout(
-            task="Slide the red cube into the green goal zone without touching the red strip.",
-            workspace=box([x_min, -0.4, -FLOOR_T], [x_max, 0.4, 0.6]),
-            build_zone=box([-0.15, -0.3, 0.0], [-0.05, 0.3, 0.2]),
-            goal_zone=box([goal_lo, -0.15, 0.0], [goal_hi, 0.15, 3 * s]),
-            forbid_zones=[box([0.0, 0.2, 0.0], [goal_hi, 0.35, 3 * s])],
-            static_parts=[self.part("floor", [floor], friction=p.friction),
-                          self.part("wall", [wall], friction=p.friction)],
-            moved_object=self.moved("box", [s / 2] * 3, [0.0, 0.0, s / 2 + GAP],
-                                    mass=p.cube_mass, friction=p.friction),
-            reference_solution=ReferenceSolution(
-                kind="push", push=Push(linear_velocity=[speed, 0.0, 0.0])
-            ),
-            horizon_s=5.0,
-        )
+    def layout(self, params):
+        layout = super().layout(params)
+        start = layout.moved_object.start_pose
+        start.pos = [start.pos[0], start.pos[1], start.pos[2] - SINK]
+        push = layout.reference_solution.push
+        push.velocity = [SPEED_FACTOR * v for v in push.velocity]
+        return layout
 
 
-FAMILY = SlideToWall
+FAMILY = SlopeSlide
 '''
-PLAN = "# Plan\n\nA cube on a floor, a goal ahead, a wall beyond it, one push.\n"
+PLAN = "# Plan\n\nA cube on a sloping table, a goal up the slope, one push.\n"
 TODO = "- [ ] write script.py\n- [ ] validate\n- [ ] simulate\n"
 REJECT = (
     "---\ndecision: rejected\ncomments:\n  - The family description is still TODO.\n---\n\n"
@@ -123,7 +99,7 @@ def _run(
 ) -> tuple[Any, ScriptedModel]:
     model = ScriptedModel(turns, vision=vision)
     result = run_agent(
-        "A cube slides along the floor into a goal before a wall.",
+        "A cube on a sloping table must be pushed to rest in a goal.",
         tmp_path / "out",
         model=model,
         run_id=run_id,
@@ -148,7 +124,7 @@ def _all_texts(model: ScriptedModel) -> str:
 def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
     from benchgen.pipeline import reverify_folder
 
-    fixed = "WALL_BASE = 0.0005"
+    fixed = "SINK = 0.0"
     turns = [
         *_planner(),
         call("write", path="script.py", content=SLIDE, text="I will write the first version."),
@@ -156,7 +132,7 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
         call(
             "edit",
             path="script.py",
-            old="WALL_BASE = -0.01",
+            old="SINK = 0.01",
             new=fixed,
             text="The wall cuts the floor.",
         ),
@@ -171,7 +147,7 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
             "edit",
             path="script.py",
             old='description = "TODO"',
-            new='description = "A cube slides along the floor into a goal in front of a wall."',
+            new='description = "A cube on a sloping table curves into the goal."',
         ),
         call("submit_for_review"),
         call("write_review", review=APPROVE),
@@ -184,7 +160,7 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
     assert model.remaining == 0
     ws = Path(result.workspace)
     texts = _all_texts(model)
-    assert "INTERSECTION floor and wall" in texts  # the failed validation reached the Coder
+    assert "INTERSECTION moved_object and table" in texts  # the failed validation reached the Coder
     assert "all checks passed" in texts  # and so did the simulation after the fix
     assert (
         "ERROR: the review's front matter is invalid" in texts
@@ -197,10 +173,10 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
     assert result.reviews == ["reviews/001.md", "reviews/002.md"]
 
     folder = Path(result.promoted_folder or "")
-    assert folder == tmp_path / "out" / "slide_to_wall" / result.scenario_id
+    assert folder == tmp_path / "out" / "slope_slide" / result.scenario_id
     spec = json.loads((folder / "scenario.json").read_text())
     assert spec["verification"]["promoted"] is True
-    assert "A cube slides along the floor" in (folder / "script.py").read_text()
+    assert "A cube on a sloping table" in (folder / "script.py").read_text()
     assert reverify_folder(folder).ok  # hashes, trials and a byte-identical rebuild from script.py
 
     journal = (ws / "journal.md").read_text()
@@ -242,8 +218,8 @@ def test_plan_code_fix_review_promote(tmp_path: Path) -> None:
 
 
 def test_approval_never_bypasses_the_gate(tmp_path: Path) -> None:
-    unsolvable = SLIDE.replace("WALL_BASE = -0.01", "WALL_BASE = 0.0005").replace(
-        "SPEED_FACTOR = 1.02", "SPEED_FACTOR = 0.3"
+    unsolvable = SLIDE.replace("SINK = 0.01", "SINK = 0.0").replace(
+        "SPEED_FACTOR = 1.0", "SPEED_FACTOR = 0.3"
     )
     turns = [
         *_planner(),
@@ -258,7 +234,7 @@ def test_approval_never_bypasses_the_gate(tmp_path: Path) -> None:
     assert result.status == "failed"
     assert result.reasons == ["UNSOLVED"]
     assert "verify gate rejected" in result.failure
-    assert not (tmp_path / "out" / "slide_to_wall").exists()
+    assert not (tmp_path / "out" / "slope_slide").exists()
 
 
 def test_max_iterations_records_failure_with_journal(tmp_path: Path) -> None:
@@ -286,7 +262,7 @@ def test_max_iterations_records_failure_with_journal(tmp_path: Path) -> None:
     assert "The family description is still TODO." in journal
     run = json.loads((ws / "run.json").read_text())
     assert run["status"] == "failed"
-    assert not (tmp_path / "out" / "slide_to_wall").exists()
+    assert not (tmp_path / "out" / "slope_slide").exists()
 
 
 def test_coder_out_of_turns_fails_after_last_round(tmp_path: Path) -> None:
@@ -470,7 +446,9 @@ def test_host_recheck_catches_a_forged_staged_folder(tmp_path: Path) -> None:
     from benchgen.spec.folder import file_hashes
     from benchgen.spec.io import dump_spec, load_spec
 
-    outcome = build_scenario(get_family("ramp_to_goal"), 0, out_root=tmp_path, godot=False)
+    family, seed = get_family("push_to_goal"), 2
+    outcome = build_scenario(family, seed, out_root=tmp_path, godot=False)
+    assert outcome.status == "promoted", outcome.detail
     staged = Path(outcome.folder or "")
     assert _host_checks(staged) == []
     # Sandboxed code removes the forbidden strips from the model and re-hashes the folder.

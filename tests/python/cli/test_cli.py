@@ -26,7 +26,7 @@ def test_families_lists_one_name_per_line() -> None:
     result = run("families")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert "ramp_to_goal" in names and len(names) == len(set(names))
+    assert "push_to_goal" in names and len(names) == len(set(names))
     assert all(len(line.split(maxsplit=1)) == 2 for line in result.stdout.splitlines())
 
 
@@ -37,23 +37,23 @@ def test_families_lists_one_name_per_line() -> None:
             ["--family", "nope"], "'nope' is not a scenario family; available:", id="unknown-family"
         ),
         pytest.param(
-            ["--family", "ramp_to_goal", "--count", "0"],
+            ["--family", "push_to_goal", "--count", "0"],
             "count must be at least 1, got 0",
             id="count-0",
         ),
         pytest.param(
-            ["--family", "ramp_to_goal", "--seed", "-3"],
+            ["--family", "push_to_goal", "--seed", "-3"],
             "seed must be between 0 and",
             id="bad-seed",
         ),
         pytest.param(
-            ["--family", "ramp_to_goal", "--params", "[1]"],
+            ["--family", "push_to_goal", "--params", "[1]"],
             "--params must be a JSON object",
             id="bad-params",
         ),
         pytest.param(
-            ["--family", "ramp_to_goal", "--params", '{"ball_radius": 9}'],
-            "ball_radius",
+            ["--family", "push_to_goal", "--params", '{"cube_side": 9}'],
+            "cube_side",
             id="param-range",
         ),
     ],
@@ -70,7 +70,7 @@ def test_generate_bad_input_is_one_clear_error(
 def test_unwritable_output_folder(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run("generate", "--family", "ramp_to_goal", "--out", str(blocker), "--no-renders")
+    result = run("generate", "--family", "push_to_goal", "--out", str(blocker), "--no-renders")
     assert result.returncode != 0
     assert "is a file, not a folder" in result.stderr
 
@@ -80,7 +80,7 @@ def test_verify_reports_a_corrupted_scenario(ramp_dataset: Path, tmp_path: Path)
 
     copy = tmp_path / "data"
     shutil.copytree(ramp_dataset, copy)
-    folders = sorted(copy.glob("ramp_to_goal/*/"))
+    folders = sorted(copy.glob("push_to_goal/*/"))
     (folders[0] / "scenario.json").write_text("{broken")
     model = folders[1] / "model.xml"
     model.write_text(model.read_text().replace("<worldbody>", "<worldbody><bogus/>"))
@@ -104,11 +104,11 @@ def test_verify_missing_folder() -> None:
 
 
 def test_show_prints_the_scenario(ramp_dataset: Path) -> None:
-    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    folder = next(ramp_dataset.glob("push_to_goal/*/"))
     result = run("show", folder.name, "--out", str(ramp_dataset), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == folder.name
-    missing = run("show", "ramp_to_goal-999999-abcdef", "--out", str(ramp_dataset))
+    missing = run("show", "push_to_goal-999999-abcdef", "--out", str(ramp_dataset))
     assert missing.returncode != 0 and "no scenario" in missing.stderr
 
 
@@ -117,7 +117,7 @@ def test_generate_resumes_and_records_stats(tmp_path: Path) -> None:
     args = [
         "generate",
         "--family",
-        "ramp_to_goal",
+        "push_to_goal",
         "--count",
         "2",
         "--seed",
@@ -129,13 +129,13 @@ def test_generate_resumes_and_records_stats(tmp_path: Path) -> None:
     ]
     first = run(*args)
     assert first.returncode == 0, first.stderr
-    folders = sorted(p.name for p in (out / "ramp_to_goal").iterdir())
+    folders = sorted(p.name for p in (out / "push_to_goal").iterdir())
     assert len(folders) == 2
     again = run(*args)
     assert again.returncode == 0
-    assert sorted(p.name for p in (out / "ramp_to_goal").iterdir()) == folders
+    assert sorted(p.name for p in (out / "push_to_goal").iterdir()) == folders
     stats = run("stats", "--out", str(out))
-    assert stats.returncode == 0 and "ramp_to_goal" in stats.stdout and "100%" in stats.stdout
+    assert stats.returncode == 0 and "push_to_goal" in stats.stdout and "100%" in stats.stdout
     chart = run("stats", "--out", str(out), "--plot", str(out / "stats.png"))
     assert chart.returncode == 0 and (out / "stats.png").stat().st_size > 1000
 
@@ -160,7 +160,7 @@ def test_verify_survives_a_non_utf8_scenario_json(ramp_dataset: Path, tmp_path: 
 
     copy = tmp_path / "data"
     shutil.copytree(ramp_dataset, copy)
-    folder = sorted(copy.glob("ramp_to_goal/*/"))[0]
+    folder = sorted(copy.glob("push_to_goal/*/"))[0]
     (folder / "scenario.json").write_bytes(b'{"id": "\xff\xfe"}')
     result = run("verify", str(copy), "--no-rebuild")
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -181,8 +181,8 @@ def full_disk(tmp_path: Path) -> Path:
 
 
 def test_a_full_disk_is_one_sentence(full_disk: Path) -> None:
-    (full_disk / "filler").write_bytes(b"x" * (3 * 2**20 - 300_000))
-    result = run("generate", "--family", "ramp_to_goal", "--count", "2", "--out",
+    (full_disk / "filler").write_bytes(b"x" * (3 * 2**20 - 60_000))
+    result = run("generate", "--family", "push_to_goal", "--count", "2", "--out",
                  str(full_disk / "data"), "--no-renders", "--no-godot")  # fmt: skip
     _one_sentence(result, "the disk is full")
 
@@ -194,7 +194,7 @@ def test_worker_with_a_bad_address() -> None:
 def test_generate_with_an_empty_out_writes_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     result = subprocess.run(
-        [*BENCHGEN, "generate", "--family", "ramp_to_goal", "--out", "", "--no-renders"],
+        [*BENCHGEN, "generate", "--family", "push_to_goal", "--out", "", "--no-renders"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
     )  # fmt: skip
     _one_sentence(result, "names no folder")
@@ -213,6 +213,6 @@ def test_stats_plot_does_not_create_folders(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["generate", "serve"])
 def test_workers_are_capped(command: str, tmp_path: Path) -> None:
-    args = ["--family", "ramp_to_goal"] if command == "generate" else []
+    args = ["--family", "push_to_goal"] if command == "generate" else []
     result = run(command, *args, "--workers", "999", "--out", str(tmp_path / "o"))
     _one_sentence(result, "workers must be between 1 and")

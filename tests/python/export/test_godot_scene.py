@@ -10,11 +10,22 @@ import numpy as np
 import pytest
 
 from benchgen.export import export_scenario
-from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot
+from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot, zone_to_godot
 from benchgen.export._mesh import FORMAT, decode_surface, read_obj
 from benchgen.export.godot_scene import RUNTIME_DIR, jolt_friction
+from benchgen.spec.actions import placed_parts
 from benchgen.spec.io import load_spec
-from benchgen.spec.models import Box, PlacedPart, Push, ReferenceSolution, ScenarioSpec
+from benchgen.spec.models import (
+    ActionSpace,
+    Box,
+    PartKind,
+    PartSpace,
+    Placement,
+    PushAction,
+    PushSpace,
+    ReferenceSolution,
+    ScenarioSpec,
+)
 from benchgen.spec.pieces import box_piece, piece_corners, quat_from_euler
 
 REPO = Path(__file__).resolve().parents[3]
@@ -23,9 +34,9 @@ _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?:e-?\d+)?")
 
 @pytest.fixture
 def scenario(ramp_dataset: Path, tmp_path: Path) -> Path:
-    """A private copy of a promoted ramp_to_goal scenario (seed 7), exported."""
-    source = next(p.parent for p in sorted(ramp_dataset.glob("ramp_to_goal/*/scenario.json")))
-    folder = tmp_path / "ramp_to_goal" / source.name
+    """A private copy of a promoted scenario of the shared dataset, exported."""
+    source = next(p.parent for p in sorted(ramp_dataset.glob("*/*/scenario.json")))
+    folder = tmp_path / source.parent.name / source.name
     shutil.copytree(source, folder)
     export_scenario(load_spec(folder), folder)
     return folder
@@ -80,16 +91,26 @@ def _sub_id(value: str) -> str:
 
 
 def _rotated_spec(spec: ScenarioSpec) -> ScenarioSpec:
-    """``spec`` with a place-and-push reference solution of two rotated box pieces."""
-    plank = box_piece([0.3, 0.1, 0.02], [-0.25, 0.0, 0.5], roll=10, pitch=-25, yaw=40)
-    post = box_piece([0.05, 0.05, 0.2], [-0.1, 0.05, 0.5], yaw=15)
+    """``spec`` with a place-and-push reference solution of two rotated box parts."""
+    space = ActionSpace(
+        push=PushSpace(max_speed=3.0, directions="any"),
+        parts=PartSpace(
+            catalog=[
+                PartKind(kind="plank", size=[0.3, 0.1, 0.02], friction=0.9),
+                PartKind(kind="post", size=[0.05, 0.05, 0.2], friction=0.9),
+            ],
+            orientation="free",
+        ),
+    )
     solution = ReferenceSolution(
-        kind="place_and_push",
-        push=Push(linear_velocity=[0.3, -0.2, 0.1]),
-        parts=[PlacedPart(name="plank", pieces=[plank, post], friction=0.9)],
+        push=PushAction(velocity=[0.3, -0.2, 0.1]),
+        parts=[
+            Placement(kind="plank", position=[-0.25, 0.0, 0.5], rotation_deg=[10, -25, 40]),
+            Placement(kind="post", position=[-0.1, 0.05, 0.5], rotation_deg=[0, 0, 15]),
+        ],
         description="place a plank, then push",
     )
-    return spec.model_copy(update={"reference_solution": solution})
+    return spec.model_copy(update={"reference_solution": solution, "action_space": space})
 
 
 @pytest.mark.parametrize(
@@ -246,8 +267,15 @@ def test_moved_object_is_a_continuous_rigid_body(scenario: Path) -> None:
     material = subs[_sub_id(body["physics_material_override"])]
     assert float(material["friction"]) == pytest.approx(moved.friction)
     shape = subs[_sub_id(nodes[f"{moved.body}/Shape"]["shape"])]
-    assert shape["type"] == "SphereShape3D"
-    assert float(shape["radius"]) == pytest.approx(moved.size[0])
+    if moved.shape == "sphere":
+        assert shape["type"] == "SphereShape3D"
+        assert float(shape["radius"]) == pytest.approx(moved.size[0])
+    else:  # a box: its eight corners, centred on the body
+        assert shape["type"] == "ConvexPolygonShape3D"
+        points = np.abs(_numbers(shape["points"]).reshape(-1, 3))
+        np.testing.assert_allclose(
+            points, np.tile(np.abs(point_to_godot(moved.size)), (8, 1)), atol=1e-7
+        )
 
 
 def test_zones_are_boxes_with_runtime_scripts(scenario: Path) -> None:
@@ -264,9 +292,10 @@ def test_zones_are_boxes_with_runtime_scripts(scenario: Path) -> None:
         assert node["type"] == "Area3D"
         script_id = re.search(rf'path="{RUNTIME_DIR}/{script}" id="([^"]+)"', text).group(1)  # type: ignore[union-attr]
         assert node["script"] == f'ExtResource("{script_id}")'
-        position, size = box_to_godot(box)
+        basis, center, size = zone_to_godot(box)
         np.testing.assert_allclose(_numbers(node["size"]), size, atol=1e-7)
-        np.testing.assert_allclose(_transform(node["transform"])[1], position + size / 2, atol=1e-7)
+        np.testing.assert_allclose(_transform(node["transform"])[0], basis, atol=1e-6)
+        np.testing.assert_allclose(_transform(node["transform"])[1], center, atol=1e-7)
     for name in ("Camera", "Sun", "Environment"):
         assert name in nodes
 
@@ -279,7 +308,7 @@ def test_push_solution_is_converted(scenario: Path) -> None:
     assert spec.reference_solution.push is not None
     np.testing.assert_allclose(
         _numbers(props["push_velocity"]),
-        point_to_godot(spec.reference_solution.push.linear_velocity),
+        point_to_godot(spec.reference_solution.push.velocity),
     )
     assert props["piece_shapes"] == "Array[Shape3D]([])"
 
@@ -292,7 +321,7 @@ def test_placed_parts_become_convex_pieces(scenario: Path) -> None:
     props = dict(_sections(text)[-1][1])
     shape_ids = re.findall(r'SubResource\("([^"]+)"\)', props["piece_shapes"])
     xforms = re.findall(r"Transform3D\([^)]*\)", props["piece_transforms"])
-    pieces = spec.reference_solution.parts[0].pieces
+    pieces = [p.pieces[0] for p in placed_parts(spec.reference_solution, spec.action_space)]
     assert len(shape_ids) == len(xforms) == len(pieces)
     for shape_id, xform, piece in zip(shape_ids, xforms, pieces, strict=True):
         basis, origin = _transform(xform)

@@ -15,13 +15,14 @@ from benchgen.pipeline import build_scenario
 from benchgen.spec import load_spec
 from benchgen.spec.folder import file_hashes
 
-DETERMINISTIC = ("scenario.json", "model.xml", "script.py")
+DETERMINISTIC = ("scenario.json", "problem.json", "model.xml", "script.py")
+FAMILY = "push_to_goal"  # the family of the ramp_dataset fixture (tests/conftest.py)
 
 
 def test_folder_layout(ramp_dataset: Path) -> None:
-    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    folder = next(ramp_dataset.glob(f"{FAMILY}/*/"))
     spec = load_spec(folder)
-    assert {"scenario.json", "model.xml", "script.py", "meshes"} <= {
+    assert {"scenario.json", "problem.json", "model.xml", "script.py", "meshes"} <= {
         p.name for p in folder.iterdir()
     }
     assert set(spec.files) == set(file_hashes(folder))
@@ -31,9 +32,9 @@ def test_folder_layout(ramp_dataset: Path) -> None:
 
 def test_same_family_params_seed_give_identical_bytes(ramp_dataset: Path, tmp_path: Path) -> None:
     """Determinism: a second build into another folder is byte-identical (renders excluded)."""
-    family = get_family("ramp_to_goal")
-    outcome = build_scenario(family, 8, out_root=tmp_path)
-    first = next(ramp_dataset.glob(f"ramp_to_goal/{outcome.scenario_id}"))
+    first = next(ramp_dataset.glob(f"{FAMILY}/*/"))
+    outcome = build_scenario(get_family(FAMILY), load_spec(first).seed, out_root=tmp_path)
+    assert outcome.folder is not None
     second = Path(outcome.folder)
     for name in DETERMINISTIC:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
@@ -43,7 +44,7 @@ def test_same_family_params_seed_give_identical_bytes(ramp_dataset: Path, tmp_pa
 @pytest.mark.slow
 def test_rebuild_in_a_fresh_process_is_identical(ramp_dataset: Path, tmp_path: Path) -> None:
     """The standalone script.py rebuilds the same scenario (python script.py --seed N --out DIR)."""
-    folder = next(ramp_dataset.glob("ramp_to_goal/*/"))
+    folder = next(ramp_dataset.glob(f"{FAMILY}/*/"))
     spec = load_spec(folder)
     run = subprocess.run(
         [
@@ -61,7 +62,7 @@ def test_rebuild_in_a_fresh_process_is_identical(ramp_dataset: Path, tmp_path: P
     )
     assert run.returncode == 0, run.stderr
     assert "promoted" in run.stdout
-    rebuilt = tmp_path / "ramp_to_goal" / spec.id
+    rebuilt = tmp_path / FAMILY / spec.id
     for name in DETERMINISTIC:
         assert (rebuilt / name).read_bytes() == (folder / name).read_bytes(), name
 
@@ -80,7 +81,8 @@ def test_promoted_model_is_stable_in_plain_mujoco(ramp_dataset: Path) -> None:
 
 
 def test_existing_scenario_is_skipped(ramp_dataset: Path) -> None:
-    outcome = build_scenario(get_family("ramp_to_goal"), 7, out_root=ramp_dataset, godot=False)
+    seed = load_spec(next(ramp_dataset.glob(f"{FAMILY}/*/"))).seed
+    outcome = build_scenario(get_family(FAMILY), seed, out_root=ramp_dataset, godot=False)
     assert outcome.status == "skipped"
 
 
@@ -93,24 +95,24 @@ def test_crash_mid_build_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(build, "file_hashes", explode)
     with pytest.raises(KeyboardInterrupt):
-        build_scenario(get_family("ramp_to_goal"), 7, out_root=tmp_path, godot=False)
-    assert list((tmp_path / "ramp_to_goal").iterdir()) == []
+        build_scenario(get_family(FAMILY), 7, out_root=tmp_path, godot=False)
+    assert list((tmp_path / FAMILY).iterdir()) == []
 
 
 def test_rejected_scenario_leaves_no_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A family whose reference solution fails is rejected with UNSOLVED and leaves nothing."""
-    family = get_family("ramp_to_goal")
+    family = get_family(FAMILY)
     original = family.layout
 
     def no_push(params):
         layout = original(params)
-        layout.reference_solution.push.linear_velocity = [-0.01, 0.0, 0.0]
+        layout.reference_solution.push.velocity = [-0.01, 0.0, 0.0]
         return layout
 
     monkeypatch.setattr(family, "layout", no_push)
     outcome = build_scenario(family, 7, out_root=tmp_path, godot=False)
     assert outcome.status == "rejected"
     assert "UNSOLVED" in outcome.reasons
-    assert list((tmp_path / "ramp_to_goal").iterdir()) == []
+    assert list((tmp_path / FAMILY).iterdir()) == []

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 
 RUNS = int(os.environ.get("BENCHGEN_CHAOS_RUNS", "1"))
 RNG = random.Random(int(os.environ.get("BENCHGEN_CHAOS_SEED", "11")))
-FAMILY = "ramp_to_goal"
+FAMILY = "push_to_goal"
 COUNT = 3
 CLI = [sys.executable, "-m", "benchgen.cli"]
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}

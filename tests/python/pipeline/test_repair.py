@@ -18,7 +18,7 @@ from benchgen.store import Store
 
 pytestmark = pytest.mark.slow  # generation runs killed and resumed
 
-FAMILY = "ramp_to_goal"
+FAMILY = "push_to_goal"
 
 
 @pytest.fixture

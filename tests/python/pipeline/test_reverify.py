@@ -14,8 +14,8 @@ from benchgen.spec.io import dump_spec, load_spec
 
 @pytest.fixture
 def scenario(ramp_dataset: Path, tmp_path: Path) -> Path:
-    source = next(ramp_dataset.glob("ramp_to_goal/*/"))
-    copy = tmp_path / "data" / "ramp_to_goal" / source.name
+    source = next(ramp_dataset.glob("push_to_goal/*/"))
+    copy = tmp_path / "data" / "push_to_goal" / source.name
     shutil.copytree(source, copy)
     return copy
 

@@ -30,8 +30,8 @@ def test_health_answers_ok(client: httpx.Client) -> None:
 
 def test_families_carry_description_and_params_schema(client: httpx.Client) -> None:
     families = {f["name"]: f for f in client.get("/api/families").json()}
-    assert "ramp_to_goal" in families
-    ramp = families["ramp_to_goal"]
+    assert "push_to_goal" in families
+    ramp = families["push_to_goal"]
     assert ramp["description"]
     assert ramp["params_schema"]["type"] == "object"
     assert ramp["params_schema"]["properties"]
@@ -56,20 +56,20 @@ def test_openapi_lists_the_endpoints(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        pytest.param({"family": "ramp_to_goal", "count": -1}, "count", id="negative-count"),
-        pytest.param({"family": "ramp_to_goal", "count": 10**9}, "count", id="huge-count"),
+        pytest.param({"family": "push_to_goal", "count": -1}, "count", id="negative-count"),
+        pytest.param({"family": "push_to_goal", "count": 10**9}, "count", id="huge-count"),
         pytest.param({"family": "../../etc/passwd"}, "family", id="path-family"),
-        pytest.param({"family": "ramp_to_goal", "seed": -5}, "seed", id="negative-seed"),
-        pytest.param({"family": "ramp_to_goal", "params": {"nope": 1}}, "nope", id="unknown-param"),
+        pytest.param({"family": "push_to_goal", "seed": -5}, "seed", id="negative-seed"),
+        pytest.param({"family": "push_to_goal", "params": {"nope": 1}}, "nope", id="unknown-param"),
         pytest.param(
-            {"family": "ramp_to_goal", "params": {"shelf_height": 99.0}},
+            {"family": "push_to_goal", "params": {"shelf_height": 99.0}},
             "shelf_height",
             id="param-out-of-range",
         ),
-        pytest.param({"family": "ramp_to_goal", "colour": "red"}, "colour", id="extra-field"),
+        pytest.param({"family": "push_to_goal", "colour": "red"}, "colour", id="extra-field"),
         pytest.param({}, "family", id="empty"),
-        pytest.param([{"family": "ramp_to_goal"}], "body", id="json-array"),
-        pytest.param("ramp_to_goal", "body", id="json-string"),
+        pytest.param([{"family": "push_to_goal"}], "body", id="json-array"),
+        pytest.param("push_to_goal", "body", id="json-string"),
     ],
 )
 def test_bad_job_bodies_are_4xx_naming_the_field(
@@ -84,7 +84,7 @@ def test_bad_job_bodies_are_4xx_naming_the_field(
 @pytest.mark.parametrize(
     "raw",
     [
-        pytest.param(b'{"family": "ramp_to_goal", "count": ', id="truncated"),
+        pytest.param(b'{"family": "push_to_goal", "count": ', id="truncated"),
         pytest.param(b"\xff\xfe not json", id="binary"),
         pytest.param(b"", id="empty-body"),
     ],
@@ -98,9 +98,9 @@ def test_malformed_json_is_4xx(client: httpx.Client, raw: bytes) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        pytest.param({"family": "ramp_to_goal", "seed": False}, id="bool-seed"),
-        pytest.param({"family": "ramp_to_goal", "renders": 0.0}, id="float-renders"),
-        pytest.param({"family": "ramp_to_goal", "count": "2"}, id="string-count"),
+        pytest.param({"family": "push_to_goal", "seed": False}, id="bool-seed"),
+        pytest.param({"family": "push_to_goal", "renders": 0.0}, id="float-renders"),
+        pytest.param({"family": "push_to_goal", "count": "2"}, id="string-count"),
     ],
 )
 def test_wrongly_typed_fields_are_refused(client: httpx.Client, body: dict) -> None:
@@ -118,7 +118,7 @@ def test_malformed_json_says_so(client: httpx.Client) -> None:
 
 
 def test_20_mb_body_is_refused_with_413(client: httpx.Client) -> None:
-    body = b'{"family": "ramp_to_goal", "request": "' + b"x" * (20 * 1024 * 1024) + b'"}'
+    body = b'{"family": "push_to_goal", "request": "' + b"x" * (20 * 1024 * 1024) + b'"}'
     response = client.post("/api/jobs", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert "limit" in response.json()["detail"]
@@ -154,11 +154,11 @@ def test_free_text_without_llm_says_how_to_configure_one(
         pytest.param("/api/jobs/not-a-job", id="job-bad-id"),
         pytest.param("/api/jobs/" + "0" * 32, id="job-unknown"),
         pytest.param("/api/scenarios/..%2F..%2Fetc%2Fpasswd", id="scenario-traversal"),
-        pytest.param("/api/scenarios/ramp_to_goal-000001-abcdef", id="scenario-unknown"),
+        pytest.param("/api/scenarios/push_to_goal-000001-abcdef", id="scenario-unknown"),
         pytest.param("/api/scenarios?family=../../etc/passwd", id="family-traversal"),
         pytest.param("/api/scenarios?status=bogus", id="bad-status"),
         pytest.param("/files/../../etc/passwd", id="files-traversal"),
-        pytest.param("/files/ramp_to_goal/..%2F..%2F..%2Fetc%2Fpasswd/x", id="files-encoded"),
+        pytest.param("/files/push_to_goal/..%2F..%2F..%2Fetc%2Fpasswd/x", id="files-encoded"),
         pytest.param("/files/benchgen.sqlite", id="files-store"),
         pytest.param("/files/%2Fetc/passwd/x", id="files-absolute"),
     ],
@@ -172,10 +172,10 @@ def test_paths_that_escape_the_output_folder_are_4xx(client: httpx.Client, url: 
 
 @pytest.fixture(scope="module")
 def finished_job(live: LiveServer) -> dict:
-    """A 2-scenario ramp_to_goal job without renders, polled until it ends."""
+    """A 2-scenario push_to_goal job without renders, polled until it ends."""
     with live.client() as c:
         response = c.post(
-            "/api/jobs", json={"family": "ramp_to_goal", "count": 2, "seed": 11, "renders": False}
+            "/api/jobs", json={"family": "push_to_goal", "count": 2, "seed": 11, "renders": False}
         )
         assert response.status_code == 202, response.text
         job = wait_for(c, f"/api/jobs/{response.json()['id']}", ("done", "failed", "cancelled"))
@@ -195,7 +195,7 @@ def test_job_reaches_done_with_two_promoted_scenarios(finished_job: dict) -> Non
 def test_job_scenarios_are_listed_and_verify(
     finished_job: dict, client: httpx.Client, project: Path
 ) -> None:
-    listed = client.get("/api/scenarios", params={"family": "ramp_to_goal", "status": "promoted"})
+    listed = client.get("/api/scenarios", params={"family": "push_to_goal", "status": "promoted"})
     assert listed.status_code == 200
     rows = {r["id"]: r for r in listed.json()}
     for scenario in finished_job["scenarios"]:
@@ -205,7 +205,7 @@ def test_job_scenarios_are_listed_and_verify(
         detail = client.get(f"/api/scenarios/{scenario['id']}").json()
         assert detail["spec"]["id"] == scenario["id"]
         assert detail["verification"]["promoted"] is True
-        folder = project / "scenarios" / "ramp_to_goal" / scenario["id"]
+        folder = project / "scenarios" / "push_to_goal" / scenario["id"]
         report = verify_folder(folder)
         assert report.ok, report.checks
 
@@ -213,11 +213,11 @@ def test_job_scenarios_are_listed_and_verify(
 @pytest.mark.slow
 def test_scenario_files_are_served_read_only(finished_job: dict, client: httpx.Client) -> None:
     scenario_id = next(s["id"] for s in finished_job["scenarios"] if s["status"] == "promoted")
-    response = client.get(f"/files/ramp_to_goal/{scenario_id}/scenario.json")
+    response = client.get(f"/files/push_to_goal/{scenario_id}/scenario.json")
     assert response.status_code == 200
     assert response.json()["id"] == scenario_id
     assert (
-        client.put(f"/files/ramp_to_goal/{scenario_id}/scenario.json", content=b"{}").status_code
+        client.put(f"/files/push_to_goal/{scenario_id}/scenario.json", content=b"{}").status_code
         == 405
     )
 
@@ -233,7 +233,7 @@ def test_reverify_endpoint(finished_job: dict, client: httpx.Client) -> None:
 @pytest.mark.slow
 def test_cancel_a_job(client: httpx.Client) -> None:
     created = client.post(
-        "/api/jobs", json={"family": "ramp_to_goal", "count": 50, "seed": 500, "godot": False}
+        "/api/jobs", json={"family": "push_to_goal", "count": 50, "seed": 500, "godot": False}
     )
     job_id = created.json()["id"]
     cancelled = client.delete(f"/api/jobs/{job_id}")
@@ -273,7 +273,7 @@ def test_jobs_left_by_a_dead_server_are_resumed_or_clearly_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BENCHGEN_LLM_BASE_URL", raising=False)
-    request = {"family": "ramp_to_goal", "count": 1, "seed": 3, "renders": False, "godot": False}
+    request = {"family": "push_to_goal", "count": 1, "seed": 3, "renders": False, "godot": False}
     store = Store.in_folder(tmp_path)
     store.save_job(_stale_job("a" * 32, "generate", request, "running"))
     store.save_job(_stale_job("b" * 32, "generate", {**request, "seed": 4}, "queued"))
@@ -387,7 +387,7 @@ def test_the_job_queue_is_bounded(tmp_path: Path) -> None:
         return {"promoted": 1, "rejected": 0, "attempts": 1, "cancelled": False}
 
     app = create_app(tmp_path, project_dir=tmp_path, max_queued=2, generate_runner=slow)
-    body = {"family": "ramp_to_goal", "godot": False}
+    body = {"family": "push_to_goal", "godot": False}
     try:
         with LiveServer(app) as server, server.client() as c:
             codes = [c.post("/api/jobs", json=body).status_code for _ in range(4)]
@@ -410,7 +410,7 @@ def test_a_job_cancelled_after_it_finished_its_scenarios_is_done(tmp_path: Path)
 
     app = create_app(tmp_path, project_dir=tmp_path, generate_runner=finishes)
     with LiveServer(app) as server, server.client() as c:
-        job_id = c.post("/api/jobs", json={"family": "ramp_to_goal", "godot": False}).json()["id"]
+        job_id = c.post("/api/jobs", json={"family": "push_to_goal", "godot": False}).json()["id"]
         deadline_job = wait_for(c, f"/api/jobs/{job_id}", ("running",))
         assert deadline_job["state"] == "running"
         c.delete(f"/api/jobs/{job_id}")
@@ -421,8 +421,8 @@ def test_a_job_cancelled_after_it_finished_its_scenarios_is_done(tmp_path: Path)
 
 def _outcome_payload() -> dict:
     return {
-        "scenario_id": "ramp_to_goal-000000-abcdef",
-        "family": "ramp_to_goal",
+        "scenario_id": "push_to_goal-000000-abcdef",
+        "family": "push_to_goal",
         "seed": 0,
         "status": "promoted",
     }
@@ -436,11 +436,11 @@ def _outcome_payload() -> dict:
     ],
 )
 def test_a_corrupted_scenario_is_a_clear_409(tmp_path: Path, content: bytes) -> None:
-    folder = tmp_path / "ramp_to_goal" / "ramp_to_goal-000001-abcdef"
+    folder = tmp_path / "push_to_goal" / "push_to_goal-000001-abcdef"
     with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
         folder.mkdir(parents=True)  # damaged while the server runs
         (folder / "scenario.json").write_bytes(content)
-        response = c.get("/api/scenarios/ramp_to_goal-000001-abcdef")
+        response = c.get("/api/scenarios/push_to_goal-000001-abcdef")
     assert response.status_code == 409, response.text
     assert "is corrupted" in response.json()["detail"]
 
@@ -448,11 +448,11 @@ def test_a_corrupted_scenario_is_a_clear_409(tmp_path: Path, content: bytes) -> 
 def test_a_folder_damaged_before_the_start_is_moved_aside_and_listed_rejected(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "ramp_to_goal" / "ramp_to_goal-000001-abcdef"
+    folder = tmp_path / "push_to_goal" / "push_to_goal-000001-abcdef"
     folder.mkdir(parents=True)
     (folder / "scenario.json").write_bytes(b'{"id": "trunc')
     with LiveServer(create_app(tmp_path, project_dir=tmp_path)) as server, server.client() as c:
-        detail = c.get("/api/scenarios/ramp_to_goal-000001-abcdef").json()
+        detail = c.get("/api/scenarios/push_to_goal-000001-abcdef").json()
     assert detail["status"] == "rejected" and detail["reasons"] == ["VALIDATION_FAILED"]
     assert "damaged on disk, moved aside" in detail["detail"]
     assert not folder.exists()

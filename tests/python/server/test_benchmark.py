@@ -14,8 +14,8 @@ from benchgen.server import add_benchmark_scenarios, read_benchmark_scenarios
 
 from .conftest import REPO, wait_for
 
-A = "res://scenarios/ramp_to_goal/ramp_to_goal-000001-aaaaaa/godot/scene.tscn"
-B = "res://scenarios/ramp_to_goal/ramp_to_goal-000002-bbbbbb/godot/scene.tscn"
+A = "res://scenarios/push_to_goal/push_to_goal-000001-aaaaaa/godot/scene.tscn"
+B = "res://scenarios/push_to_goal/push_to_goal-000002-bbbbbb/godot/scene.tscn"
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_non_res_paths_are_refused(scene: Path, bad: str) -> None:
 
 
 def _fake_scenario(project: Path, scenario_id: str, *, scene: bool) -> None:
-    folder = project / "scenarios" / "ramp_to_goal" / scenario_id
+    folder = project / "scenarios" / "push_to_goal" / scenario_id
     (folder / "godot").mkdir(parents=True, exist_ok=True)
     (folder / "scenario.json").write_text(json.dumps({"id": scenario_id}))
     if scene:
@@ -99,20 +99,20 @@ def _fake_scenario(project: Path, scenario_id: str, *, scene: bool) -> None:
 
 
 def test_api_adds_scenarios_to_the_benchmark_scene(client: httpx.Client, project: Path) -> None:
-    _fake_scenario(project, "ramp_to_goal-000900-abcdef", scene=True)
-    _fake_scenario(project, "ramp_to_goal-000901-abcdef", scene=False)
+    _fake_scenario(project, "push_to_goal-000900-abcdef", scene=True)
+    _fake_scenario(project, "push_to_goal-000901-abcdef", scene=False)
     response = client.post(
-        "/api/benchmark/scenarios", json={"scenario_ids": ["ramp_to_goal-000900-abcdef"]}
+        "/api/benchmark/scenarios", json={"scenario_ids": ["push_to_goal-000900-abcdef"]}
     )
     assert response.status_code == 200, response.text
-    expected = "res://scenarios/ramp_to_goal/ramp_to_goal-000900-abcdef/godot/scene.tscn"
+    expected = "res://scenarios/push_to_goal/push_to_goal-000900-abcdef/godot/scene.tscn"
     assert expected in response.json()["scenarios"]
     assert expected in client.get("/api/benchmark/scenarios").json()["scenarios"]
     no_scene = client.post(
-        "/api/benchmark/scenarios", json={"scenario_ids": ["ramp_to_goal-000901-abcdef"]}
+        "/api/benchmark/scenarios", json={"scenario_ids": ["push_to_goal-000901-abcdef"]}
     )
     assert no_scene.status_code == 409
-    for bad in (["../../etc/passwd"], [], ["ramp_to_goal-999999-ffffff"]):
+    for bad in (["../../etc/passwd"], [], ["push_to_goal-999999-ffffff"]):
         assert (
             400
             <= client.post("/api/benchmark/scenarios", json={"scenario_ids": bad}).status_code

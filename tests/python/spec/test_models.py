@@ -86,10 +86,15 @@ def test_scenario_json_states_its_units(ramp_dataset: Path) -> None:
     assert raw["units"] == {"length": "m", "mass": "kg", "time": "s", "up_axis": "z"}
 
 
-def test_committed_json_schema_is_current(repo_root: Path) -> None:
-    """docs/scenario.schema.json is what other tools read: it must match the models."""
-    committed = json.loads((repo_root / "docs" / "scenario.schema.json").read_text())
-    assert committed == spec_json_schema(), (
-        "regenerate docs/scenario.schema.json: python -c 'import json; from benchgen.spec import "
-        "spec_json_schema; print(json.dumps(spec_json_schema(), indent=2, sort_keys=True))'"
+@pytest.mark.parametrize("name", ["scenario", "problem", "solution"])
+def test_committed_json_schema_is_current(repo_root: Path, name: str) -> None:
+    """docs/<name>.schema.json is what other tools read: it must match the models."""
+    import benchgen.spec
+
+    make = getattr(benchgen.spec, f"{'spec' if name == 'scenario' else name}_json_schema")
+    committed = json.loads((repo_root / "docs" / f"{name}.schema.json").read_text())
+    assert committed == make(), (
+        f"regenerate docs/{name}.schema.json: python -c 'import json, benchgen.spec as s; "
+        f"print(json.dumps(s.{make.__name__}(), indent=2, sort_keys=True))' "
+        f"> docs/{name}.schema.json"
     )

@@ -23,12 +23,12 @@ BENCHGEN = [sys.executable, "-m", "benchgen.cli"]
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One promoted ramp_to_goal scenario (seed 7), no Godot scene, no renders."""
+    """One promoted push_to_goal scenario (seed 7), no Godot scene, no renders."""
     from benchgen.families import get_family
     from benchgen.pipeline import build_scenario
 
     out = tmp_path_factory.mktemp("built")
-    outcome = build_scenario(get_family("ramp_to_goal"), 7, out_root=out, godot=False)
+    outcome = build_scenario(get_family("push_to_goal"), 7, out_root=out, godot=False)
     assert outcome.status == "promoted", outcome.detail
     assert outcome.folder is not None
     return Path(outcome.folder)
@@ -86,10 +86,10 @@ def test_local_round_trip(scenario: Path, tmp_path: Path) -> None:
     assets = open_assets((tmp_path / "assets").as_uri())
     assert isinstance(assets, LocalAssets)
     uri = assets.put_scenario(scenario)
-    assert uri == (tmp_path / "assets" / "ramp_to_goal" / scenario.name).as_uri()
+    assert uri == (tmp_path / "assets" / "push_to_goal" / scenario.name).as_uri()
     assert assets.exists(uri)
     fetched = assets.get_scenario(uri, tmp_path / "fetched")
-    assert fetched == tmp_path / "fetched" / "ramp_to_goal" / scenario.name
+    assert fetched == tmp_path / "fetched" / "push_to_goal" / scenario.name
     assert _files(fetched) == _files(scenario)
     assert verify_folder(fetched).ok
     assert not [p for p in fetched.parent.iterdir() if p.name.startswith(".")]
@@ -99,9 +99,9 @@ def test_local_plain_path_and_missing_scenario(scenario: Path, tmp_path: Path) -
     assets = open_assets(str(tmp_path / "assets"))
     uri = assets.put_scenario(scenario)
     assert assets.put_scenario(scenario) == uri  # uploading again replaces, same URI
-    missing = uri.replace(scenario.name, "ramp_to_goal-999999-000000")
+    missing = uri.replace(scenario.name, "push_to_goal-999999-000000")
     assert not assets.exists(missing)
-    with pytest.raises(StoreError, match=r"no scenario at .*ramp_to_goal-999999-000000"):
+    with pytest.raises(StoreError, match=r"no scenario at .*push_to_goal-999999-000000"):
         assets.get_scenario(missing, tmp_path / "fetched")
     with pytest.raises(InvalidSpecError, match="is outside the asset folder"):
         assets.get_scenario((tmp_path / "elsewhere" / "a" / "b").as_uri(), tmp_path / "fetched")
@@ -111,12 +111,12 @@ def test_s3_round_trip(scenario: Path, s3_endpoint: str, bucket: str, tmp_path: 
     assets = open_assets(f"s3://{bucket}/datasets?endpoint={s3_endpoint}")
     assert isinstance(assets, S3Assets)
     uri = assets.put_scenario(scenario)
-    assert uri == f"s3://{bucket}/datasets/ramp_to_goal/{scenario.name}?endpoint={s3_endpoint}"
+    assert uri == f"s3://{bucket}/datasets/push_to_goal/{scenario.name}?endpoint={s3_endpoint}"
     assert assets.exists(uri)
-    prefix = f"datasets/ramp_to_goal/{scenario.name}/"
+    prefix = f"datasets/push_to_goal/{scenario.name}/"
     assert _keys(s3_endpoint, bucket) == sorted(prefix + rel for rel in _files(scenario))
     fetched = fetch_scenario(uri, tmp_path / "fetched")  # the URI alone names the store
-    assert fetched == tmp_path / "fetched" / "ramp_to_goal" / scenario.name
+    assert fetched == tmp_path / "fetched" / "push_to_goal" / scenario.name
     assert _files(fetched) == _files(scenario)
     assert verify_folder(fetched).ok
 
@@ -124,7 +124,7 @@ def test_s3_round_trip(scenario: Path, s3_endpoint: str, bucket: str, tmp_path: 
 def test_tampered_folder_is_refused_before_upload(
     scenario: Path, s3_endpoint: str, bucket: str, tmp_path: Path
 ) -> None:
-    tampered = tmp_path / "ramp_to_goal" / scenario.name
+    tampered = tmp_path / "push_to_goal" / scenario.name
     shutil.copytree(scenario, tampered)
     with (tampered / "model.xml").open("a", encoding="utf-8") as fh:
         fh.write("<!-- edited by hand -->\n")
@@ -139,18 +139,18 @@ def test_tampered_object_is_refused_on_download(
 ) -> None:
     assets = open_assets(f"s3://{bucket}?endpoint={s3_endpoint}")
     uri = assets.put_scenario(scenario)
-    key = f"ramp_to_goal/{scenario.name}/script.py"
+    key = f"push_to_goal/{scenario.name}/script.py"
     _client(s3_endpoint).put_object(Bucket=bucket, Key=key, Body=b"print('not the script')\n")
     with pytest.raises(InvalidSpecError, match=r"does not match the sha256 .*script\.py"):
         assets.get_scenario(uri, tmp_path / "fetched")
-    assert list((tmp_path / "fetched" / "ramp_to_goal").iterdir()) == []
+    assert list((tmp_path / "fetched" / "push_to_goal").iterdir()) == []
 
 
 def test_s3_missing_object_and_bucket_are_clear_errors(
     s3_endpoint: str, bucket: str, tmp_path: Path
 ) -> None:
     assets = open_assets(f"s3://{bucket}/datasets?endpoint={s3_endpoint}")
-    missing = f"s3://{bucket}/datasets/ramp_to_goal/ramp_to_goal-999999-000000"
+    missing = f"s3://{bucket}/datasets/push_to_goal/push_to_goal-999999-000000"
     assert not assets.exists(missing)
     with pytest.raises(StoreError, match=r"no scenario at .*scenario\.json does not exist"):
         assets.get_scenario(missing, tmp_path / "fetched")
@@ -158,7 +158,7 @@ def test_s3_missing_object_and_bucket_are_clear_errors(
         assets.get_scenario(f"s3://other/datasets/f/{bucket}", tmp_path / "fetched")
     nobucket = open_assets(f"s3://no-such-bucket-{bucket}?endpoint={s3_endpoint}")
     with pytest.raises(StoreError, match=r"bucket 'no-such-bucket-.*' does not exist"):
-        nobucket.get_scenario(f"s3://no-such-bucket-{bucket}/ramp_to_goal/x", tmp_path)
+        nobucket.get_scenario(f"s3://no-such-bucket-{bucket}/push_to_goal/x", tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -196,18 +196,18 @@ def test_store_adds_asset_uri_to_an_older_database(tmp_path: Path) -> None:
         )
         conn.execute(
             "INSERT INTO attempts (scenario_id, family, seed, status, reasons, detail, files, "
-            "stage_seconds) VALUES ('s-1', 'ramp_to_goal', 1, 'promoted', '[]', '', '{}', '{}')"
+            "stage_seconds) VALUES ('s-1', 'push_to_goal', 1, 'promoted', '[]', '', '{}', '{}')"
         )
     conn.close()
     store = Store.in_folder(tmp_path)
     assert store.latest("s-1").asset_uri is None
-    store.set_asset_uri("s-1", "file:///assets/ramp_to_goal/s-1")
-    assert store.latest("s-1").asset_uri == "file:///assets/ramp_to_goal/s-1"
+    store.set_asset_uri("s-1", "file:///assets/push_to_goal/s-1")
+    assert store.latest("s-1").asset_uri == "file:///assets/push_to_goal/s-1"
     with pytest.raises(StoreError, match="no attempt of scenario 'nope'"):
         store.set_asset_uri("nope", "file:///x")
     store.close()
     reopened = Store.in_folder(tmp_path)  # the column is there now: opening again is a no-op
-    assert reopened.latest("s-1").asset_uri == "file:///assets/ramp_to_goal/s-1"
+    assert reopened.latest("s-1").asset_uri == "file:///assets/push_to_goal/s-1"
     reopened.close()
 
 
@@ -225,17 +225,17 @@ def test_cli_generate_with_assets_then_fetch_and_verify(
     out, fetched = tmp_path / "out", tmp_path / "fetched"
     url = f"s3://{bucket}/runs?endpoint={s3_endpoint}"
     generated = _run(
-        "generate", "-f", "ramp_to_goal", "-n", "1", "-s", "7", "--no-renders", "-o", str(out),
+        "generate", "-f", "push_to_goal", "-n", "1", "-s", "7", "--no-renders", "-o", str(out),
         "--assets", url,
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr
     assert "1 scenario(s) uploaded" in generated.stdout
     (attempt,) = Store.in_folder(out).attempts(status="promoted")
     uri = attempt.asset_uri
-    assert uri is not None and uri.startswith(f"s3://{bucket}/runs/ramp_to_goal/")
+    assert uri is not None and uri.startswith(f"s3://{bucket}/runs/push_to_goal/")
     fetch = _run("fetch", uri, "--out", str(fetched))
     assert fetch.returncode == 0, fetch.stderr
-    folder = fetched / "ramp_to_goal" / attempt.scenario_id
+    folder = fetched / "push_to_goal" / attempt.scenario_id
     assert _files(folder) == _files(Path(attempt.folder or ""))
     verified = _run("verify", str(fetched))
     assert verified.returncode == 0, verified.stdout + verified.stderr

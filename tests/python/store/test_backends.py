@@ -93,8 +93,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 def _outcome(seed: int, status: str, reasons: list[str] | None = None) -> BuildOutcome:
     return BuildOutcome(
-        scenario_id=f"ramp_to_goal-{seed:06d}-abcdef",
-        family="ramp_to_goal",
+        scenario_id=f"push_to_goal-{seed:06d}-abcdef",
+        family="push_to_goal",
         seed=seed,
         status=status,  # type: ignore[arg-type]
         reasons=reasons or [],
@@ -110,7 +110,7 @@ def test_attempts_and_stats(store: Store) -> None:
     (stats,) = store.stats()
     assert (stats.attempts, stats.promoted, stats.rejected) == (3, 1, 2)
     assert stats.top_reasons[0] == ("UNSOLVED", 2)
-    latest = store.latest("ramp_to_goal-000003-abcdef")
+    latest = store.latest("push_to_goal-000003-abcdef")
     assert latest is not None and latest.reasons == ["UNSOLVED", "TRIVIAL"]
     assert latest.files == {"model.xml": "0" * 64}
 
@@ -120,7 +120,7 @@ def test_jobs_round_trip(store: Store) -> None:
         Job(
             id="j1",
             kind="generate",
-            request={"family": "ramp_to_goal"},
+            request={"family": "push_to_goal"},
             state="running",
             done=1,
             total=2,
@@ -130,7 +130,7 @@ def test_jobs_round_trip(store: Store) -> None:
         Job(
             id="j1",
             kind="generate",
-            request={"family": "ramp_to_goal"},
+            request={"family": "push_to_goal"},
             state="done",
             done=2,
             total=2,
@@ -143,6 +143,6 @@ def test_jobs_round_trip(store: Store) -> None:
 
 def test_asset_uri_is_recorded(store: Store) -> None:
     store.record_attempt(_outcome(4, "promoted"))
-    store.set_asset_uri("ramp_to_goal-000004-abcdef", "s3://bucket/ramp_to_goal/x")
-    latest = store.latest("ramp_to_goal-000004-abcdef")
-    assert latest is not None and latest.asset_uri == "s3://bucket/ramp_to_goal/x"
+    store.set_asset_uri("push_to_goal-000004-abcdef", "s3://bucket/push_to_goal/x")
+    latest = store.latest("push_to_goal-000004-abcdef")
+    assert latest is not None and latest.asset_uri == "s3://bucket/push_to_goal/x"

@@ -13,8 +13,8 @@ from benchgen.store import Store
 
 def _outcome(status: str, reasons: list[str] | None = None, seed: int = 1) -> BuildOutcome:
     return BuildOutcome(
-        scenario_id=f"ramp_to_goal-{seed:06d}-abcdef",
-        family="ramp_to_goal",
+        scenario_id=f"push_to_goal-{seed:06d}-abcdef",
+        family="push_to_goal",
         seed=seed,
         status=status,
         reasons=reasons or [],
@@ -29,7 +29,7 @@ def test_stats_per_family(tmp_path: Path) -> None:
     (stats,) = store.stats()
     assert (stats.attempts, stats.promoted, stats.rejected) == (3, 1, 2)
     assert stats.top_reasons[0] == ("UNSOLVED", 2)
-    assert store.latest("ramp_to_goal-000003-abcdef").reasons == ["UNSOLVED", "TRIVIAL"]
+    assert store.latest("push_to_goal-000003-abcdef").reasons == ["UNSOLVED", "TRIVIAL"]
 
 
 def test_failed_write_leaves_no_row(tmp_path: Path) -> None:
