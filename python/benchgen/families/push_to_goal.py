@@ -6,6 +6,11 @@ has to aim uphill by the right amount, at the right speed. Friction holds the cu
 rest on the slope (μ > tan θ), so the cube stays where it stops: the dwell rule is met by
 stopping in the goal, not by sliding through it. Pits lie along the low edge and beyond
 the far end of the table.
+
+Friction is drawn as ``grip`` × tan θ rather than on its own: the drift of an aimed push
+is about ``D · sin θ / μ`` = ``D / grip``, so tying μ to the slope keeps that drift larger
+than the goal for every draw (an independent μ made a third of the seeds solvable by
+aiming straight at the goal, which the gate rejects).
 """
 
 from __future__ import annotations
@@ -38,12 +43,14 @@ class PushParams(FamilyParams):
     cube_side: float = ranged(0.06, description="side of the cube (m)")
     cube_mass: float = ranged(0.30, description="mass of the cube (kg)")
     start_margin: float = ranged(0.12, description="table behind the cube (m)")
-    goal_distance: float = ranged(0.45, description="distance from the cube to the goal (m)")
+    goal_distance: float = ranged(0.40, description="distance from the cube to the goal (m)")
     goal_offset: float = ranged(
         0.12, description="how far up the slope the goal lies, from the cube's line (m)"
     )
-    goal_size: float = ranged(0.16, description="side of the square goal zone (m)")
-    friction: float = ranged(0.5, description="friction of table and cube")
+    goal_size: float = ranged(0.18, description="side of the square goal zone (m)")
+    grip: float = ranged(
+        2.0, description="friction of table and cube over the slope's tan θ (holds at rest > 1)"
+    )
 
 
 def slide(v0: np.ndarray, *, mu: float, tilt: float, dt: float = 1e-3) -> np.ndarray:
@@ -93,6 +100,7 @@ class PushToGoal(Family):
     def layout(self, params: FamilyParams) -> Layout:
         p = params if isinstance(params, PushParams) else PushParams.model_validate(params)
         s, tilt = p.cube_side, math.radians(p.tilt_deg)
+        mu = round(p.grip * math.tan(tilt), 6)
         length, width, h = p.table_length, p.table_width, p.table_height
         c, sn = math.cos(tilt), math.sin(tilt)
         # The top surface passes through (0, 0, h); y is up the slope, rising by y·tan θ.
@@ -121,7 +129,7 @@ class PushToGoal(Family):
             zone([-length / 2, y_low - 0.25, 0.0], [length / 2 + 0.3, y_low, low_z - 0.05]),
             zone([x_end, -width / 2 * c, 0.0], [x_end + 0.3, width / 2 * c, low_z - 0.05]),
         ]
-        v = aim(np.array([gx - x0, gy - y0]), mu=p.friction, tilt=tilt)
+        v = aim(np.array([gx - x0, gy - y0]), mu=mu, tilt=tilt)
         push = [round(float(v[0]), 4), round(float(v[1]) * c, 4), round(float(v[1]) * sn, 4)]
         x_min, x_max = -length / 2 - 0.3, x_end + 0.4
         y_half = width / 2 + 0.4
@@ -140,12 +148,12 @@ class PushToGoal(Family):
             goal_zone=goal,
             forbid_zones=pits,
             static_parts=[
-                self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
-                self.part("table", [top], friction=p.friction, rgba=(0.7, 0.55, 0.4, 1)),
-                self.part("pedestal", [pedestal], friction=p.friction, rgba=(0.5, 0.4, 0.3, 1)),
+                self.part("floor", [floor], friction=mu, rgba=(0.55, 0.57, 0.6, 1)),
+                self.part("table", [top], friction=mu, rgba=(0.7, 0.55, 0.4, 1)),
+                self.part("pedestal", [pedestal], friction=mu, rgba=(0.5, 0.4, 0.3, 1)),
             ],
             moved_object=self.moved(
-                "box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction, roll=p.tilt_deg
+                "box", [s / 2] * 3, start, mass=p.cube_mass, friction=mu, roll=p.tilt_deg
             ),
             action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED, directions="any")),
             reference_solution=ReferenceSolution(

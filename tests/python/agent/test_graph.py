@@ -45,7 +45,7 @@ class SlideParams(PushParams):
     goal_offset: float = ranged(0.15, spread=0.05, description="goal up the slope (m)")
     goal_distance: float = ranged(0.5, spread=0.05, description="cube to goal (m)")
     goal_size: float = ranged(0.14, spread=0.05, description="side of the goal (m)")
-    friction: float = ranged(0.45, spread=0.05, description="friction of table and cube")
+    grip: float = ranged(2.0, spread=0.05, description="friction over tan of the slope")
 
 
 class SlopeSlide(PushToGoal):
