@@ -70,12 +70,15 @@ class Family:
 
     ``push_search``, when set, lets the pipeline move the layout's guessed reference push
     to the middle of its success window (:func:`benchgen.verify.refine.refine_push`).
+    Every randomized dimension spans ±40 % of its nominal value (``ranged``'s default);
+    ``narrow_ranges`` names each parameter that spans less, with the reason.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
     Params: ClassVar[type[FamilyParams]]
     push_search: ClassVar[PushSearch | None] = None
+    narrow_ranges: ClassVar[dict[str, str]] = {}
     source_text: str | None = None  # set when the family was loaded from a script file
 
     def sample(self, seed: int, overrides: Mapping[str, Any] | None = None) -> FamilyParams:

@@ -59,6 +59,22 @@ def test_family_randomizes_by_at_least_40_percent(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", FAMILIES)
+def test_every_range_is_40_percent_or_says_why_not(name: str) -> None:
+    """A randomized dimension spans nominal × [0.6, 1.4], or the family names the reason."""
+    family = get_family(name)
+    for field, info in family.Params.model_fields.items():
+        lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        if field == "yaw_deg" or lo is None or hi is None or not info.default:
+            continue
+        wide = lo <= 0.6 * info.default + 1e-9 and hi >= 1.4 * info.default - 1e-9
+        reason = family.narrow_ranges.get(field, "")
+        assert wide or len(reason) > 20, f"{name}.{field} spans [{lo}, {hi}] with no reason"
+    for field in family.narrow_ranges:
+        assert field in family.Params.model_fields, f"{name}: no parameter {field!r}"
+
+
+@pytest.mark.parametrize("name", FAMILIES)
 def test_family_has_description_and_schema(name: str) -> None:
     family = get_family(name)
     assert family.description.strip()

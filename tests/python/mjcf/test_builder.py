@@ -19,6 +19,7 @@ from benchgen.mjcf import (
     compile_mjspec,
     load_mjspec,
 )
+from benchgen.spec.actions import placed_parts
 from benchgen.spec.layout import spec_from_layout
 from benchgen.spec.models import ScenarioSpec
 
@@ -99,9 +100,11 @@ def test_zones_are_box_sites_named_for_other_tools(scenario: Scenario) -> None:
 def test_placed_parts_are_added_as_fixed_solution_geoms(scenario: Scenario) -> None:
     spec, folder = scenario
     mj = build_mjspec(spec)
-    add_placed_parts(mj, spec.reference_solution.parts)
+    parts = placed_parts(spec.reference_solution, spec.action_space)
+    assert parts, "the fixture's reference places parts"
+    add_placed_parts(mj, parts)
     model = compile_mjspec(mj, folder)
-    for part in spec.reference_solution.parts:
+    for part in parts:
         for i, piece in enumerate(part.pieces):
             g = _geom(model, f"solution_{part.name}_c{i}")
             assert g >= 0 and model.geom_bodyid[g] == 0
