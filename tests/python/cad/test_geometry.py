@@ -8,6 +8,7 @@ import pytest
 
 from benchgen.cad import build_geometry
 from benchgen.families import get_family
+from benchgen.spec.actions import placed_parts
 from benchgen.spec.layout import Layout
 
 
@@ -23,7 +24,9 @@ def layout() -> Layout:
 def test_every_part_gets_a_solid_and_only_visible_ones_a_mesh(layout: Layout) -> None:
     geometry = build_geometry(layout)
     statics = {p.name for p in layout.static_parts}
-    placed = {f"solution_{p.name}" for p in layout.reference_solution.parts}
+    placements = placed_parts(layout.reference_solution, layout.action_space)
+    placed = {f"solution_{p.name}" for p in placements}
+    assert placed, "the fixture's reference places parts"
     assert geometry.errors == {}
     assert set(geometry.solids) == statics | {"moved_object"} | placed
     assert set(geometry.meshes) == statics | {"moved_object"}
