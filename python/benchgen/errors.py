@@ -17,6 +17,7 @@ also subclasses that builtin::
     ├── SandboxError (RuntimeError)         bubblewrap is missing or refused to start
     ├── AgentError (RuntimeError)           the LLM path failed (endpoint, protocol, limits)
     ├── ClusterError (RuntimeError)         Temporal unreachable, or a cluster run failed
+    ├── EvalError (RuntimeError)            an eval run that cannot start, resume or report
     └── MissingExtraError (ImportError)     an optional part whose pip extra is not installed
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "AgentError",
     "BenchgenError",
     "ClusterError",
+    "EvalError",
     "GeometryError",
     "GodotError",
     "InvalidSpecError",
@@ -97,6 +99,10 @@ class AgentError(BenchgenError, RuntimeError):
 
 class ClusterError(BenchgenError, RuntimeError):
     """The Temporal server cannot be reached or started, or a cluster run failed."""
+
+
+class EvalError(BenchgenError, RuntimeError):
+    """An evaluation run that cannot start, resume or be reported (benchgen.eval)."""
 
 
 class MissingExtraError(BenchgenError, ImportError):

@@ -82,6 +82,10 @@ class LLMConfig(BaseModel):
     max_retries: int = Field(5, ge=0)
     backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each retry.")
     max_backoff_s: float = 60.0
+    #: Prices for the cost per solved scenario of ``benchgen eval`` (US dollars per million
+    #: tokens); unset means the cost is not known and is reported as such.
+    prompt_usd_per_mtok: float | None = Field(None, ge=0)
+    completion_usd_per_mtok: float | None = Field(None, ge=0)
 
 
 class Usage(BaseModel):
@@ -138,7 +142,11 @@ class ChatModel(Protocol):
     def name(self) -> str: ...
 
     def complete(
-        self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        tool_choice: str | dict[str, Any] | None = None,
     ) -> ModelReply: ...
 
 
@@ -298,10 +306,17 @@ class OpenAIChatModel:
     def name(self) -> str:
         return f"{self.config.name}:{self.config.model}"
 
-    def _request(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None) -> Any:
+    def _request(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None,
+        tool_choice: str | dict[str, Any] | None,
+    ) -> Any:
         kwargs: dict[str, Any] = {"model": self.config.model, "messages": messages}
         if tools:
             kwargs["tools"] = tools
+            if tool_choice is not None:
+                kwargs["tool_choice"] = tool_choice
         if self.config.temperature is not None:
             kwargs["temperature"] = self.config.temperature
         if self.config.max_tokens is not None:
@@ -315,9 +330,16 @@ class OpenAIChatModel:
         return min(self.config.max_backoff_s, max(delay, hinted)) if hinted is not None else delay
 
     def complete(
-        self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        tool_choice: str | dict[str, Any] | None = None,
     ) -> ModelReply:
         """Return the next assistant turn, retrying transient failures.
+
+        ``tool_choice`` (with ``tools``) is passed on as the API's ``tool_choice``: e.g.
+        ``{"type": "function", "function": {"name": "submit"}}`` forces that call.
 
         Raises:
             AgentError: the endpoint refused the request, or kept failing after retries.
@@ -326,7 +348,7 @@ class OpenAIChatModel:
 
         for attempt in range(self.config.max_retries + 1):
             try:
-                response = self._request(messages, tools)
+                response = self._request(messages, tools, tool_choice)
                 break
             except openai.OpenAIError as exc:
                 if not _retryable(exc) or attempt == self.config.max_retries:

@@ -21,6 +21,7 @@ def _register() -> None:
         agent_cmd,
         calibrate_cmd,
         cluster_cmd,
+        eval_cmd,
         export_cmd,
         godot_cmd,
         pipeline_cmd,
