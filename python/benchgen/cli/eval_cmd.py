@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,7 +19,7 @@ __all__ = ["eval_app", "leaderboard_table"]
 class _RunByDefault(TyperGroup):
     """``benchgen eval DATASET ...`` means ``benchgen eval run DATASET ...``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -63,7 +62,9 @@ def run(
         list[str],
         typer.Option("--agent", "-a", help="null | random | search | oracle | llm (repeat it)."),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The run folder (resumed if it exists).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The run folder (resumed if it exists).")
+    ],
     config: Annotated[
         list[str] | None,
         typer.Option("--config", "-c", help="LLM configuration of llm_configs.yaml (repeat it)."),

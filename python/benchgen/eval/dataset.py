@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from benchgen.errors import EvalError, InvalidSpecError, UnsafeFileError
-from benchgen.spec.folder import PROBLEM_JSON, RENDERS_DIR, SCENARIO_JSON, regular_files
+from benchgen.spec.folder import PROBLEM_JSON, SCENARIO_JSON, regular_files
 from benchgen.spec.io import load_spec
 from benchgen.spec.models import ScenarioSpec
 from benchgen.spec.problem import Problem

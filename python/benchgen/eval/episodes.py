@@ -61,7 +61,9 @@ def read_settings(run: Path) -> RunSettings | None:
     try:
         return RunSettings.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        raise EvalError(f"{path} is not a run.json of benchgen eval: {exc.errors()[0]['msg']}") from exc
+        raise EvalError(
+            f"{path} is not a run.json of benchgen eval: {exc.errors()[0]['msg']}"
+        ) from exc
 
 
 class EpisodeLog:

@@ -125,7 +125,9 @@ def write_report(runs: Sequence[Path], out: Path) -> tuple[Path, list[Results]]:
         title="Leaderboard: success@1, success@K and AUCCESS per agent",
     )
     families = sorted({f for _l, s in rows for f in s.per_family})
-    tiers = [t for t in ("easy", "medium", "hard", "unknown") if any(t in s.per_tier for _l, s in rows)]
+    tiers = [
+        t for t in ("easy", "medium", "hard", "unknown") if any(t in s.per_tier for _l, s in rows)
+    ]
     heat_map(labels, families, _matrix(rows, families, "per_family"), out / "families.png",
              title="AUCCESS per family and agent")  # fmt: skip
     for family in families:
@@ -146,10 +148,11 @@ def write_report(runs: Sequence[Path], out: Path) -> tuple[Path, list[Results]]:
         title="Failed attempts by reason",
     )
     attempts = sorted({r.attempts for r in results})
+    described = ", ".join(f"`{r.run}` ({r.scenarios} scenarios of `{r.dataset}`)" for r in results)
     lines = [
         "# benchgen eval report",
         "",
-        f"Runs: {', '.join(f'`{r.run}` ({r.scenarios} scenarios of `{r.dataset}`)' for r in results)}. "
+        f"Runs: {described}. "
         f"Attempts per scenario K = {', '.join(map(str, attempts))}. A task ends at its first "
         "success; success@k is the share of scenarios solved within k attempts; AUCCESS is "
         "PHYRE's attempt-weighted area under that curve (weights log(k+1) − log(k)).",

@@ -108,7 +108,10 @@ class _Run:
         loop = asyncio.get_running_loop()
         try:
             text = await loop.run_in_executor(
-                self.pool.executor, judge_json, str(scenario.folder), proposal.solution.model_dump_json()
+                self.pool.executor,
+                judge_json,
+                str(scenario.folder),
+                proposal.solution.model_dump_json(),
             )
         except BenchgenError as exc:
             raise EvalError(f"scenario {scenario.id} could not be judged: {exc}") from exc
@@ -126,7 +129,9 @@ class _Run:
     async def task(self, agent: Agent, scenario: EvalScenario, history: list[Episode]) -> None:
         attempts = self.settings.attempts
         for attempt in range(len(history) + 1, attempts + 1):
-            context = AttemptContext(scenario, attempt, attempts, self.settings.seed, tuple(history))
+            context = AttemptContext(
+                scenario, attempt, attempts, self.settings.seed, tuple(history)
+            )
             proposal = await agent.propose(context)
             started = time.perf_counter()
             outcome = await self._judge(scenario, proposal)
@@ -197,7 +202,9 @@ async def run_eval(
     """
     labels = [a.label for a in agents]
     if len(set(labels)) != len(labels):
-        raise EvalError(f"two agents have the same label in {labels}: give each config its own name")
+        raise EvalError(
+            f"two agents have the same label in {labels}: give each config its own name"
+        )
     wanted = RunSettings(
         dataset=dataset, attempts=attempts, seed=seed,
         scenarios=[s.id for s in scenarios], agents=labels,

@@ -150,7 +150,11 @@ def score_agent(agent: str, episodes: list[Episode], *, attempts: int) -> AgentS
         auccess=overall.auccess,
         episodes=len(episodes),
         failures=dict(
-            sorted(Counter(e.outcome.reason or "UNKNOWN" for e in episodes if not e.outcome.success).items())
+            sorted(
+                Counter(
+                    e.outcome.reason or "UNKNOWN" for e in episodes if not e.outcome.success
+                ).items()
+            )
         ),
         final_failures=dict(sorted(final_failures.items())),
         per_family=_per(families, attempts),
@@ -169,7 +173,13 @@ def score_agent(agent: str, episodes: list[Episode], *, attempts: int) -> AgentS
 
 
 def score_run(
-    run: str, dataset: str, episodes: list[Episode], *, attempts: int, agents: list[str], scenarios: int
+    run: str,
+    dataset: str,
+    episodes: list[Episode],
+    *,
+    attempts: int,
+    agents: list[str],
+    scenarios: int,
 ) -> Results:
     """Return results.json of a run: one score per agent, in the order they were asked for."""
     by_agent: dict[str, list[Episode]] = defaultdict(list)

@@ -45,7 +45,8 @@ def make_agents(
         if name in _BASELINES:
             agents.append(_BASELINES[name]())
         elif name == "llm":
-            agents.extend(_llm_agents(configs or [None], concurrency))  # type: ignore[list-item]
+            wanted: list[str | None] = list(configs) if configs else [None]
+            agents.extend(_llm_agents(wanted, concurrency))
         else:
             raise EvalError(f"{name!r} is not an agent; use one of {', '.join(AGENTS)}")
     return agents

@@ -75,11 +75,15 @@ def _aimed(problem: Problem, space: ActionVector) -> list[float]:
     dx, dy = goal[0] - start[0], goal[1] - start[1]
     distance = math.hypot(dx, dy)
     friction = (
-        _ROLLING_FRICTION if problem.moved_object.shape == "sphere" else problem.moved_object.friction
+        _ROLLING_FRICTION
+        if problem.moved_object.shape == "sphere"
+        else problem.moved_object.friction
     )
     push = problem.action_space.push
     assert push is not None
-    speed = min(max(math.sqrt(2 * friction * _GRAVITY * distance), 0.05 * push.max_speed), push.max_speed)
+    speed = min(
+        max(math.sqrt(2 * friction * _GRAVITY * distance), 0.05 * push.max_speed), push.max_speed
+    )
     norm = max(distance, 1e-9)
     return space.encode_push([speed * dx / norm, speed * dy / norm, 0.0])
 

@@ -93,7 +93,9 @@ def parse_solution(arguments: str) -> tuple[Solution | None, list[str]]:
     try:
         data = json.loads(arguments)
     except json.JSONDecodeError as exc:
-        return None, [f"the answer is not JSON ({exc.msg} at character {exc.pos}): {arguments[:200]!r}"]
+        return None, [
+            f"the answer is not JSON ({exc.msg} at character {exc.pos}): {arguments[:200]!r}"
+        ]
     if isinstance(data, dict) and isinstance(data.get("solution"), dict):
         data = data["solution"]  # a model wrapping its answer once is still understood
     try:
@@ -238,7 +240,9 @@ class LLMAgent:
                 answer = reply.content or ""
                 problems = [f"the answer called no tool: call {SUBMIT!r} with a solution"]
             break
-        return self._proposal(started, new, tokens, answer=answer, solution=solution, problems=problems)
+        return self._proposal(
+            started, new, tokens, answer=answer, solution=solution, problems=problems
+        )
 
     def _proposal(
         self,
