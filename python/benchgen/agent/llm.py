@@ -40,7 +40,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -55,6 +55,7 @@ __all__ = [
     "ToolCall",
     "Usage",
     "config_file",
+    "config_names",
     "load_llm_config",
 ]
 
@@ -86,6 +87,11 @@ class LLMConfig(BaseModel):
     #: tokens); unset means the cost is not known and is reported as such.
     prompt_usd_per_mtok: float | None = Field(None, ge=0)
     completion_usd_per_mtok: float | None = Field(None, ge=0)
+    problem_format: Literal["json", "text"] = Field(
+        "json",
+        description="benchgen eval: give the problem as problem.json (json), or only its task "
+        "text, which states the numbers a push needs (text: for small context windows).",
+    )
 
 
 class Usage(BaseModel):
@@ -212,6 +218,16 @@ def _from_env(env: Mapping[str, str]) -> LLMConfig | None:
         model=env[ENV_MODEL],
         vision=env.get(ENV_VISION, "").lower() in {"1", "true", "yes"},
     )
+
+
+def config_names(*, env: Mapping[str, str] | None = None, path: Path | None = None) -> list[str]:
+    """Return the names of the configurations in the file (none when there is no file).
+
+    Raises:
+        AgentError: the file exists but is not a configuration file.
+    """
+    path = path or config_file(env)
+    return sorted(_read_file(path).get("configs", {})) if path is not None else []
 
 
 def load_llm_config(

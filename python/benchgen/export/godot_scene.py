@@ -22,9 +22,16 @@ from benchgen.export import _tres
 from benchgen.export._frame import box_to_godot, point_to_godot, pose_to_godot, zone_to_godot
 from benchgen.export._mesh import arraymesh_text, surface_from_obj
 from benchgen.spec.actions import placed_parts
-from benchgen.spec.models import MovedObject, Piece, Pose, ScenarioSpec, Zone
+from benchgen.spec.models import MovedObject, Piece, Pose, ScenarioSpec, Solution, Zone
 
-__all__ = ["MOVED_GROUP", "RUNTIME_DIR", "SCENE_FILE", "export_scenario", "jolt_friction"]
+__all__ = [
+    "MOVED_GROUP",
+    "RUNTIME_DIR",
+    "SCENE_FILE",
+    "export_scenario",
+    "jolt_friction",
+    "solution_for_godot",
+]
 
 #: Where the addon's runtime scripts live in every project that enables it.
 RUNTIME_DIR = "res://addons/benchgen/runtime"
@@ -356,3 +363,34 @@ def export_scenario(spec: ScenarioSpec, folder: Path) -> list[Path]:
     written = [scene_path, solution_path, *meshes]
     _remove_stale(out, written)
     return written
+
+
+def solution_for_godot(spec: ScenarioSpec, solution: Solution) -> dict[str, object]:
+    """Return ``solution`` in Godot's frame, as the runtime applies a reference solution.
+
+    The Godot agents that act through the backend (``POST /api/solve``) get this: the push
+    velocity, and each placed part as the eight corners of its convex box (its own frame)
+    with its global transform (``basis`` row-major, then ``origin``), built into one static
+    body with one friction, exactly as the exported reference solution is.
+    """
+    parts = placed_parts(solution, spec.action_space)
+    pieces = []
+    for part in parts:
+        for piece in part.pieces:
+            basis, origin = pose_to_godot(piece.pose)
+            pieces.append(
+                {
+                    "points": np.round(_box_points(piece), 9).tolist(),
+                    "basis": np.round(basis, 9).reshape(-1).tolist(),
+                    "origin": np.round(origin, 9).tolist(),
+                }
+            )
+    push = solution.push.velocity if solution.push else [0.0, 0.0, 0.0]
+    friction = (
+        jolt_friction(max(p.friction for p in parts), spec.moved_object.friction) if parts else 0.8
+    )
+    return {
+        "push_velocity": np.round(point_to_godot(push), 9).tolist(),
+        "pieces": pieces,
+        "piece_friction": round(friction, 9),
+    }

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_SEED",
     "SCENARIO_ID_PATTERN",
     "AgentJobRequest",
+    "AgentsInfo",
     "BenchmarkRun",
     "BenchmarkRunRequest",
     "BenchmarkScenes",
@@ -51,6 +52,8 @@ __all__ = [
     "Progress",
     "ScenarioDetail",
     "ScenarioSummary",
+    "SolveRequest",
+    "SolveResponse",
     "VerifyReport",
 ]
 
@@ -279,3 +282,41 @@ class BenchmarkRun(BaseModel):
     request: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+class AgentsInfo(BaseModel):
+    """The answer of ``GET /api/agents``: what the dock's agent picker offers."""
+
+    baselines: list[str] = Field(description="Godot's own agents (--agent=NAME).")
+    llms: list[str] = Field(description="LLM configurations of llm_configs.yaml (--config NAME).")
+    solvers: list[str] = Field(description="Agents POST /api/solve runs (benchgen eval's).")
+
+
+class SolveRequest(_Body):
+    """``POST /api/solve``: the next attempt of an agent at a scenario, with the earlier ones.
+
+    ``history`` holds the earlier attempts as this endpoint returned them (``proposal``'s
+    solution, answer and messages) with the ``outcome`` the caller observed (Godot's).
+    """
+
+    scenario_id: str = Field(pattern=SCENARIO_ID_PATTERN)
+    agent: Literal["null", "random", "search", "oracle", "llm"] = "llm"
+    config: str | None = Field(
+        default=None, max_length=NAME_MAX_LENGTH, description="An LLM configuration name."
+    )
+    attempts: int = Field(default=5, ge=1, le=100)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    history: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+
+
+class SolveResponse(BaseModel):
+    """The answer of ``POST /api/solve``."""
+
+    agent: str
+    attempt: int
+    proposal: dict[str, Any] = Field(description="Solution, answer, messages, tokens, seconds.")
+    mujoco: dict[str, Any] = Field(description="The solution's outcome in MuJoCo.")
+    godot: dict[str, Any] | None = Field(
+        description="The solution in Godot's frame (push_velocity, pieces, piece_friction); "
+        "null when there is nothing to apply."
+    )

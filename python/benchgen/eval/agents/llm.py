@@ -29,7 +29,7 @@ from benchgen.eval.dataset import problem_text
 from benchgen.eval.feedback import feedback_text, render
 from benchgen.eval.models import Proposal, Tokens
 from benchgen.spec.models import Solution
-from benchgen.spec.problem import solution_json_schema
+from benchgen.spec.problem import Problem, solution_json_schema
 
 if TYPE_CHECKING:
     from benchgen.agent.llm import ChatModel, LLMConfig, ModelReply
@@ -53,11 +53,32 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-def tool_schemas(*, renders: bool) -> list[dict[str, Any]]:
+def _fitted(parameters: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    """Narrow the solution schema to what this problem allows (kinds, counts, no push).
+
+    A server that turns the schema into a grammar (llama.cpp) then cannot emit a part kind
+    the catalog lacks, more parts than allowed, or a push where none is allowed. Speeds
+    and zones are not expressible per number: the harness checks them.
+    """
+    space = problem.action_space
+    properties = parameters["properties"]
+    if space.push is None:
+        properties["push"] = {"type": "null"}
+    parts = properties["parts"]
+    catalog = space.parts.catalog if space.parts else []
+    parts["maxItems"] = sum(k.max_count for k in catalog)
+    if catalog:
+        parts["items"]["properties"]["kind"] = {"enum": [k.kind for k in catalog]}
+    parameters["required"] = ["push", "parts"]
+    return parameters
+
+
+def tool_schemas(problem: Problem, *, renders: bool) -> list[dict[str, Any]]:
     """Return the tools offered: ``submit_solution`` (and ``view_renders`` when ``renders``)."""
     schema = solution_json_schema()
     parameters = _inline(schema, schema.get("$defs", {}))
     parameters.pop("$schema", None)
+    parameters = _fitted(parameters, problem)
     tools = [
         {
             "type": "function",
@@ -116,11 +137,11 @@ def _image_message(context: AttemptContext) -> dict[str, Any]:
     return {"role": "user", "content": parts}
 
 
-def _opening(context: AttemptContext, *, renders: bool) -> list[dict[str, Any]]:
+def _opening(context: AttemptContext, *, renders: bool, text_only: bool) -> list[dict[str, Any]]:
     problem = context.scenario.problem
     hint = f"You may call `{VIEW_RENDERS}` to see the scene." if renders else ""
     user = render(
-        "problem",
+        "problem_text" if text_only else "problem",
         task=problem.task,
         problem=problem_text(problem),
         attempt=context.attempt,
@@ -187,7 +208,8 @@ class LLMAgent:
         self, context: AttemptContext, sent: list[dict[str, Any]], renders: bool
     ) -> list[dict[str, Any]]:
         if not sent:
-            return _opening(context, renders=renders)
+            text_only = self.config.problem_format == "text"
+            return _opening(context, renders=renders, text_only=text_only)
         previous = context.history[-1]
         text = feedback_text(
             previous.outcome,
@@ -200,7 +222,7 @@ class LLMAgent:
     async def propose(self, context: AttemptContext) -> Proposal:
         started = time.perf_counter()
         renders = self.model.vision and bool(context.scenario.renders)
-        tools = tool_schemas(renders=renders)
+        tools = tool_schemas(context.scenario.problem, renders=renders)
         sent = [m for episode in context.history for m in episode.messages]
         new = self._new_messages(context, sent, renders)
         tokens = Tokens()
