@@ -29,6 +29,10 @@ def calibrate(
         int, typer.Option(min=1, help="Jittered references per scenario.")
     ] = 20,
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(help="Keep the scenarios (with Godot scenes) in this dataset folder."),
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw a chart of the figures (PNG).")] = None,
 ) -> None:
     """Measure random, fixed-action and jittered-reference success for each family."""
@@ -56,12 +60,14 @@ def calibrate(
                     workers=workers,
                     random_tries=random_tries,
                     robust_tries=robust_tries,
+                    keep=keep,
                     on_progress=progress,
                 )
             )
     table = Table(title=f"Benchmark quality ({count} scenarios per family)")
     table.add_column("family")
-    for column in ("scenarios", "random/try", "median ref", "best fixed", "robust ±5%", "targets"):
+    columns = ("scenarios", "random/try", "median ref", "best fixed", "robust ±5%", "leaks")
+    for column in (*columns, "targets"):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(
@@ -71,6 +77,7 @@ def calibrate(
             f"{r.median_reference_success:.1%}",
             f"{r.best_fixed_success:.1%}",
             f"{r.robust_success:.1%}",
+            f"{r.leak_share:.1%}",
             "[green]met[/]" if r.meets_targets() else "[red]missed[/]",
         )
     console.print(table)

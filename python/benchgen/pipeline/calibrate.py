@@ -33,6 +33,7 @@ from benchgen.pipeline.build import build_scenario
 from benchgen.spec.folder import scenario_folder
 from benchgen.spec.io import load_spec
 from benchgen.spec.models import Placement, PushAction, ScenarioSpec, Solution
+from benchgen.spec.problem import problem_of
 from benchgen.verify.gate import ROBUST_SCALE, scenario_rng
 from benchgen.verify.simulate import simulate
 from benchgen.verify.solution import perturbed, random_solution, solution_problems
@@ -61,6 +62,10 @@ class FamilyCalibration(BaseModel):
     robust_tries: int
     robust_success: float = Field(description="Share of ±5 % jittered references that succeed.")
     reference_success: float
+    leak_share: float = Field(
+        description="Share of problem.json's numbers that equal a number of the reference "
+        "(its push, speed and part positions, to 6 decimals)."
+    )
 
     def meets_targets(self) -> bool:
         """Return whether every target of :data:`TARGETS` holds."""
@@ -68,6 +73,7 @@ class FamilyCalibration(BaseModel):
             max(self.best_fixed_success, self.median_reference_success) <= TARGETS["best_fixed"]
             and self.random_success <= TARGETS["random"]
             and self.robust_success >= TARGETS["robust"]
+            and self.leak_share == 0.0
         )
 
 
@@ -96,6 +102,34 @@ class _Measured:
     robust: int
     reference: bool
     fixed: list[bool]
+    leaks: int
+    numbers: int
+
+
+def _numbers(value: object) -> list[float]:
+    """Return every number in a JSON value, rounded to 6 decimals."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [round(float(value), 6)]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return []
+
+
+def _leaks(spec: ScenarioSpec) -> tuple[int, int]:
+    """Count problem.json's numbers that reveal the reference (and all its numbers)."""
+    reference = spec.reference_solution
+    secret = set()
+    if reference.push is not None:
+        secret |= {round(v, 6) for v in reference.push.velocity if abs(v) > 1e-6}
+        secret.add(round(math.sqrt(sum(v * v for v in reference.push.velocity)), 6))
+    for placement in reference.parts:
+        secret |= {round(v, 6) for v in placement.position if abs(v) > 1e-6}
+    numbers = _numbers(problem_of(spec).model_dump(mode="json"))
+    return sum(n in secret for n in numbers), len(numbers)
 
 
 def _measure(args: tuple[str, list[Solution], int, int]) -> _Measured:
@@ -112,11 +146,14 @@ def _measure(args: tuple[str, list[Solution], int, int]) -> _Measured:
         _succeeds(spec, folder, perturbed(spec, spec.reference_solution, ROBUST_SCALE, rng))
         for _ in range(robust_tries)
     )
+    leaks, numbers = _leaks(spec)
     return _Measured(
         random=random_wins,
         robust=robust_wins,
         reference=_succeeds(spec, folder, spec.reference_solution),
         fixed=[_succeeds(spec, folder, s) for s in fixed],
+        leaks=leaks,
+        numbers=numbers,
     )
 
 
@@ -150,6 +187,7 @@ def calibrate_family(
     workers: int = 1,
     random_tries: int = 20,
     robust_tries: int = 20,
+    keep: Path | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> FamilyCalibration:
     """Generate ``count`` scenarios of a family and measure its baselines.
@@ -161,6 +199,8 @@ def calibrate_family(
         workers: worker processes for the baselines.
         random_tries: random actions per scenario.
         robust_tries: jittered references per scenario.
+        keep: build the scenarios (with their Godot scenes) into this dataset folder and
+            keep them, e.g. to cross-check them in Godot; default: a temporary folder.
         on_progress: called with ``(phase, done, total)``.
 
     Returns:
@@ -169,11 +209,11 @@ def calibrate_family(
     family = get_family(family_name)
     progress = on_progress or (lambda _phase, _done, _total: None)
     with tempfile.TemporaryDirectory(prefix="benchgen-calibrate-") as scratch:
-        out = Path(scratch)
+        out = keep or Path(scratch)
         folders: list[Path] = []
         attempts, next_seed = 0, seed
         while len(folders) < count and attempts < 4 * count:
-            outcome = build_scenario(family, next_seed, out_root=out, godot=False)
+            outcome = build_scenario(family, next_seed, out_root=out, godot=keep is not None)
             attempts, next_seed = attempts + 1, next_seed + 1
             if outcome.status == "promoted":
                 folders.append(scenario_folder(out, family.name, outcome.scenario_id))
@@ -207,4 +247,5 @@ def calibrate_family(
         robust_tries=robust_tries,
         robust_success=sum(r.robust for r in results) / (n * robust_tries),
         reference_success=sum(r.reference for r in results) / n,
+        leak_share=sum(r.leaks for r in results) / max(1, sum(r.numbers for r in results)),
     )

@@ -1,0 +1,45 @@
+"""benchgen calibrate: the baselines a family is measured against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchgen.pipeline.calibrate import FamilyCalibration, calibrate_family, fixed_grid
+
+pytestmark = pytest.mark.slow  # builds and simulates scenarios
+
+
+def test_a_small_calibration_has_its_figures_in_range(tmp_path: Path) -> None:
+    result = calibrate_family(
+        "push_to_goal", count=2, seed=3, random_tries=3, robust_tries=3, keep=tmp_path
+    )
+    assert result.scenarios == 2 and result.attempts >= 2
+    assert result.reference_success == 1.0  # promoted scenarios replay their reference
+    assert 0 <= result.random_success <= 1 and 0 <= result.best_fixed_success <= 1
+    assert result.leak_share == 0.0
+    assert len(list(tmp_path.glob("push_to_goal/*/godot/scene.tscn"))) == 2
+
+
+def test_targets_are_checked_both_ways() -> None:
+    good = FamilyCalibration(
+        family="f", scenarios=50, attempts=60, random_tries=20, random_success=0.01,
+        median_reference_success=0.0, best_fixed_success=0.08, best_fixed_action=[1, 0, 0],
+        robust_tries=20, robust_success=0.97, reference_success=1.0, leak_share=0.0,
+    )  # fmt: skip
+    assert good.meets_targets()
+    for change in (
+        {"random_success": 0.06},
+        {"best_fixed_success": 0.11},
+        {"median_reference_success": 0.2},
+        {"robust_success": 0.9},
+        {"leak_share": 0.01},
+    ):
+        assert not good.model_copy(update=change).meets_targets(), change
+
+
+def test_the_fixed_grid_covers_every_direction_and_speed() -> None:
+    grid = fixed_grid(2.0)
+    speeds = {round((s.push.velocity[0] ** 2 + s.push.velocity[1] ** 2) ** 0.5, 6) for s in grid}
+    assert len(grid) == 24 * 8 and max(speeds) == 2.0 and min(speeds) == 0.25
