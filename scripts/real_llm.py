@@ -1,6 +1,6 @@
 """Run benchgen eval with a real small LLM served here (SmolLM2-135M via llama.cpp).
 
-    .venv/bin/python scripts/real_llm.py --dataset scenarios --limit 1 --attempts 2 --out out/real-llm
+    .venv/bin/python scripts/real_llm.py --dataset scenarios --limit 1 --attempts 2
 
 Serves the model (pip extra llm-local) on a free 127.0.0.1 port, writes an LLM configuration
 ``smollm2`` for it, runs ``benchgen eval DATASET --agent llm --config smollm2`` and prints the
@@ -55,8 +55,10 @@ def main() -> int:
     results = json.loads((args.out / "results.json").read_text())
     for score in results["agents"]:
         print(
-            f"{score['agent']}: {score['tasks']} scenarios, success@1 {score['success_at_1']:.1%}, "
-            f"success@{score['attempts']} {score['success_at_k']:.1%}, AUCCESS {score['auccess']:.3f}, "
+            f"{score['agent']}: {score['tasks']} scenarios, "
+            f"success@1 {score['success_at_1']:.1%}, "
+            f"success@{score['attempts']} {score['success_at_k']:.1%}, "
+            f"AUCCESS {score['auccess']:.3f}, "
             f"{score['episodes']} episodes, {score['tokens']:,} tokens "
             f"({score['prompt_tokens']:,} prompt + {score['completion_tokens']:,} completion) in "
             f"{score['llm_calls']} calls, {score['agent_seconds']:.1f} s in the model, "
