@@ -27,7 +27,7 @@ from benchgen.spec.folder import (
 )
 from benchgen.spec.io import dump_spec, load_spec
 
-KEEP_RENDERS = {f"{RENDERS_DIR}/contact_sheet.png"}
+KEEP_RENDERS = {f"{RENDERS_DIR}/contact_sheet.png", f"{RENDERS_DIR}/.gdignore"}
 
 
 def _slim_copy(source: Path, final: Path) -> None:

@@ -1,7 +1,7 @@
 @tool
 extends EditorPlugin
-## The benchgen editor plugin: the [code]BenchgenSwitcher[/code] autoload, the backend
-## settings and the generator dock.
+## The benchgen editor plugin: the [code]BenchgenSwitcher[/code] autoload, the project
+## settings (backend URL and command, the benchmark scene) and the generator dock.
 ##
 ## The autoload is added when the plugin is enabled and removed when it is disabled, as
 ## Godot's EditorPlugin template advises: doing it in [method _exit_tree] would also drop
@@ -29,6 +29,10 @@ func _disable_plugin() -> void:
 
 func _enter_tree() -> void:
 	BenchgenBackendProcess.register_settings()
+	# The benchmark scene whose scenario array Add to benchmark fills and runs.
+	_register_file_setting(
+		BenchgenBenchmarkRunner.BENCHMARK_SETTING, BenchgenBenchmarkRunner.DEFAULT_BENCHMARK_SCENE
+	)
 	_scene_editor = SceneEditor.new(get_undo_redo())
 	_dock = DOCK_SCENE.instantiate()
 	_dock.set("benchmark_editor", _scene_editor.add_scenes)
@@ -40,3 +44,12 @@ func _exit_tree() -> void:
 	_dock.queue_free()
 	_dock = null
 	_scene_editor = null
+
+
+static func _register_file_setting(key: String, value: String) -> void:
+	if not ProjectSettings.has_setting(key):
+		ProjectSettings.set_setting(key, value)
+	ProjectSettings.set_initial_value(key, value)
+	ProjectSettings.add_property_info(
+		{"name": key, "type": TYPE_STRING, "hint": PROPERTY_HINT_FILE, "hint_string": "*.tscn"}
+	)

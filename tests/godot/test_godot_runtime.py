@@ -1,7 +1,10 @@
-"""The Godot side in a real Godot 4 (native when found, else the web template).
+"""The Godot side in real Godot 4 runtimes: the native debug build on both physics engines,
+and the web template.
 
-Godot starts once for the whole session (each start costs 5-7 s): it runs the GDScript
-tests in tests/godot/test_*.gd, then the hand-written fixture with the oracle agent.
+Each runtime starts once for the whole session: it runs the GDScript tests in
+tests/godot/test_*.gd, then the hand-written fixture with the oracle agent. The native
+build prints every engine and script error and warning (the web template prints none),
+and any such line fails the session: the zero-warnings policy.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import pytest
 
 from benchgen.errors import GodotError
 from benchgen.godot._pack import class_cache_text, collect_files, scenario_glob, write_pack
-from benchgen.godot.runtime import GodotRun, default_project_dir, run_godot
+from benchgen.godot.native import find_native_godot
+from benchgen.godot.runtime import PHYSICS_ENGINES, GodotRun, default_project_dir, run_godot
 
 pytestmark = pytest.mark.godot
 
@@ -25,9 +29,25 @@ FIXTURE = "res://tests/godot/fixtures/ball_to_goal.tscn"
 _TEST_LINE = re.compile(r"^BENCHGEN_TEST (PASS|FAIL) (\S+::\w+):? ?(.*)$")
 
 
-@pytest.fixture(scope="session")
-def godot_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[GodotRun, Path]:
+#: Each session: (runtime, physics engine).
+SESSIONS = [
+    pytest.param(("native", "jolt"), id="native-jolt"),
+    pytest.param(("native", "godot"), id="native-godotphysics"),
+    pytest.param(("web", "jolt"), id="web-jolt"),
+]
+
+
+@pytest.fixture(scope="session", params=SESSIONS)
+def godot_session(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[GodotRun, Path]:
     """Start Godot once: the GDScript tests, then the fixture with the oracle agent."""
+    runtime, engine = request.param
+    if runtime == "native" and find_native_godot() is None:
+        pytest.fail(
+            "no native Godot 4: run scripts/setup.sh as root (it provisions one) or set "
+            "BENCHGEN_GODOT; CI runs every Godot test natively"
+        )
     out = tmp_path_factory.mktemp("godot") / "results.json"
     args = [
         "--tests",
@@ -36,7 +56,17 @@ def godot_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[GodotRun, P
         "--iterations=3",
         f"--out={out}",
     ]
-    run = run_godot(args, project_dir=REPO, on_line=None, timeout_s=300, check=False)
+    run = run_godot(
+        args,
+        project_dir=REPO,
+        on_line=None,
+        timeout_s=300,
+        check=False,
+        runtime=runtime,
+        physics_engine=engine,
+    )
+    assert run.runtime == runtime
+    assert run.results is not None and run.results["physics_engine"] == PHYSICS_ENGINES[engine]
     return run, out
 
 
@@ -67,6 +97,12 @@ def test_godot_run_exits_cleanly(godot_session: tuple[GodotRun, Path]) -> None:
     assert run.exit_code == 0, "\n".join(run.lines[-30:])
 
 
+def test_no_error_or_warning_lines(godot_session: tuple[GodotRun, Path]) -> None:
+    """Zero warnings: the debug build prints every ERROR / WARNING; none may appear."""
+    run, _ = godot_session
+    assert run.problems == [], "\n".join(run.problems)
+
+
 @pytest.mark.parametrize("name", _gd_test_names())
 def test_gdscript(godot_session: tuple[GodotRun, Path], name: str) -> None:
     results = _gdscript_tests(godot_session[0])
@@ -85,7 +121,7 @@ def test_oracle_run_writes_results(godot_session: tuple[GodotRun, Path]) -> None
     written: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     assert written == run.results
     assert set(written) == {"godot_version", "physics_engine", "agent", "scenarios"}
-    assert written["physics_engine"] == "Jolt Physics"
+    assert written["physics_engine"] in PHYSICS_ENGINES.values()
     assert written["godot_version"].startswith("4.")
     assert written["agent"] == "oracle"
     (scenario,) = written["scenarios"]

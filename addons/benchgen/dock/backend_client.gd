@@ -39,9 +39,27 @@ class Response:
 ## Absolute URL of the backend without a trailing slash, e.g. [code]http://127.0.0.1:8765[/code].
 var base_url: String = DEFAULT_URL
 
+var _pending: Array[HTTPRequest] = []
+var _closing: bool = false
+
 
 func _init() -> void:
 	base_url = default_base_url()
+
+
+func _enter_tree() -> void:
+	_closing = false
+
+
+func _exit_tree() -> void:
+	# Finish every request in flight (as failed): a coroutine still awaiting a request of
+	# a freed HTTPRequest would be left over when the editor quits or the plugin goes.
+	_closing = true
+	for http: HTTPRequest in _pending.duplicate():
+		http.cancel_request()
+		http.request_completed.emit(
+			HTTPRequest.RESULT_CANT_CONNECT, 0, PackedStringArray(), PackedByteArray()
+		)
 
 
 ## Return the backend URL: the page's own origin in the web runtime (the backend serves the
@@ -98,17 +116,22 @@ static func request_headers(has_body: bool) -> PackedStringArray:
 ## the answer is returned as bytes.
 func send(method: HTTPClient.Method, path: String, body: Variant, json: bool = true) -> Response:
 	var url := url_for(path)
+	var response := Response.new()
+	if _closing or not is_inside_tree():
+		response.error = "cannot send %s %s: the client has left the tree" % [_verb(method), url]
+		return response
 	var http := HTTPRequest.new()
 	http.timeout = TIMEOUT_S
 	add_child(http)
 	var headers := request_headers(body != null)
 	var payload := "" if body == null else JSON.stringify(body)
-	var response := Response.new()
 	var err := http.request(url, headers, method, payload)
 	if err != OK:
 		response.error = "cannot send %s %s: %s" % [_verb(method), url, error_string(err)]
 	else:
+		_pending.append(http)
 		var answer: Array = await http.request_completed
+		_pending.erase(http)
 		_read(response, method, url, answer, json)
 	http.queue_free()
 	request_finished.emit(response.ok, response.data, response.error)

@@ -7,27 +7,39 @@ extends VBoxContainer
 ## has an LLM), the job's progress and scenarios, their thumbnails, and the benchmark
 ## buttons and results. In the editor, [member benchmark_editor] (set by
 ## [code]plugin.gd[/code]) edits the benchmark scene with undo; elsewhere the backend does.
+## While the backend is unreachable the dock checks it again every
+## [member health_retry_s] seconds, so health and families appear on their own once it
+## runs. It warns when the project's 3D physics engine is not Jolt.
 
 ## Agents offered for benchmark runs.
 const AGENTS: PackedStringArray = ["null", "random", "oracle"]
 ## Height of a thumbnail in pixels.
 const THUMBNAIL_HEIGHT := 60
+## The 3D physics engine benchgen tunes and checks scenarios for.
+const JOLT := "Jolt Physics"
 
-## Set by the plugin: [code]func(paths: PackedStringArray) -> PackedStringArray[/code] puts
-## scenes in the benchmark array with undo and returns the array; unset, the backend does it.
+## Set by the plugin: [code]func(paths: PackedStringArray) -> Dictionary[/code] puts scenes
+## in the benchmark array with undo and returns [code]{scenes, scene, error}[/code]; unset,
+## the backend does it.
 var benchmark_editor: Callable
+## Seconds between two health checks while the backend is unreachable; 0 turns them off.
+var health_retry_s: float = 3.0
+## Seconds between two health checks while a backend the Start button started comes up.
+var start_retry_s: float = 0.5
 ## The logic behind the dock; made in [method _ready] when not set before.
 var model: BenchgenDockModel
 ## The backend process the Start button runs (editor only).
 var backend_process := BenchgenBackendProcess.new()
 
 var _param_widgets: Dictionary = {}
+var _retry_timer: Timer
 
 @onready var _health_label: Label = %HealthLabel
 @onready var _check_button: Button = %CheckButton
 @onready var _start_button: Button = %StartButton
 @onready var _stop_button: Button = %StopButton
 @onready var _error_label: Label = %ErrorLabel
+@onready var _engine_warning: Label = %EngineWarning
 @onready var _family_picker: OptionButton = %FamilyPicker
 @onready var _family_description: Label = %FamilyDescription
 @onready var _params: GridContainer = %Params
@@ -50,7 +62,8 @@ var _param_widgets: Dictionary = {}
 
 
 func _ready() -> void:
-	if Engine.is_editor_hint() and get_tree().get("edited_scene_root") in [self, owner]:
+	var edited: Node = get_tree().get("edited_scene_root") if Engine.is_editor_hint() else null
+	if edited != null and (edited == self or edited.is_ancestor_of(self)):
 		return  # opened as a scene in the editor: a layout, not a running dock
 	if model == null:
 		model = BenchgenDockModel.new()
@@ -62,7 +75,9 @@ func _ready() -> void:
 	var can_spawn := Engine.is_editor_hint() and not OS.has_feature("web")
 	_start_button.visible = can_spawn
 	_stop_button.visible = can_spawn
+	_show_engine_warning()
 	refresh()
+	_keep_checking_health()
 
 
 func _exit_tree() -> void:
@@ -70,8 +85,9 @@ func _exit_tree() -> void:
 		backend_process.stop()
 
 
-## Check the backend and reload the families.
+## Check the backend (at the URL the project setting names now) and reload the families.
 func refresh() -> void:
+	model.client.base_url = BenchgenBackendClient.default_base_url()
 	if await model.refresh():
 		_show_error("")
 
@@ -107,16 +123,43 @@ func generate() -> bool:
 
 
 ## Press Add to benchmark: the editor's undoable edit when available, else the backend
-## (with [param replace], the array then holds exactly the new scenarios).
+## (with [param replace], the array then holds exactly the new scenarios). Returns True
+## only when the benchmark scene, read back, holds them.
 func add_to_benchmark(replace: bool = false) -> bool:
 	if benchmark_editor.is_valid():
-		var scenes: PackedStringArray = benchmark_editor.call(model.scene_paths())
-		if scenes.is_empty():
-			_show_error("the benchmark scene could not be edited; see the Output panel")
+		var paths := model.scene_paths()
+		if paths.is_empty():
+			_show_error("no scene path for the promoted scenarios; is --out inside this project?")
+			return false
+		var result: Dictionary = benchmark_editor.call(paths)
+		var scenes: PackedStringArray = result.get("scenes", PackedStringArray())
+		var missing := PackedStringArray()
+		for path: String in paths:
+			if not scenes.has(path):
+				missing.append(path)
+		if not str(result.get("error", "")).is_empty() or not missing.is_empty():
+			_show_error("not added to %s: %s" % [result.get("scene", "?"), result.get("error", "")])
 			return false
 		model.mark_added(scenes)
+		_show_error("")
 		return true
 	return await model.add_to_benchmark(replace)
+
+
+## Return the warning shown when the project's 3D physics engine is not Jolt, or "".
+static func engine_warning() -> String:
+	var engine: String = ProjectSettings.get_setting("physics/3d/physics_engine", "DEFAULT")
+	if engine == JOLT:
+		return ""
+	var shown := "GodotPhysics3D (the default)" if engine in ["DEFAULT", ""] else engine
+	return (
+		(
+			"The 3D physics engine is %s: benchgen scenarios are tuned for Jolt Physics and "
+			+ "agree with MuJoCo there. Set Project Settings > Physics > 3D > Physics Engine to "
+			+ "Jolt Physics."
+		)
+		% shown
+	)
 
 
 ## Press Run benchmark with the agent and iterations chosen in the dock.
@@ -173,6 +216,33 @@ func _update_buttons() -> void:
 		"Free-text requests need an LLM: set BENCHGEN_LLM_BASE_URL and BENCHGEN_LLM_MODEL "
 		+ "where the backend runs, then restart it."
 	)
+
+
+func _show_engine_warning() -> void:
+	_engine_warning.text = engine_warning()
+	_engine_warning.visible = not _engine_warning.text.is_empty()
+
+
+func _keep_checking_health() -> void:
+	# A Timer child, not awaited SceneTreeTimers: it goes away with the dock, so nothing of
+	# the dock is left waiting when the plugin is disabled or the editor quits.
+	_retry_timer = Timer.new()
+	_retry_timer.name = "HealthRetry"
+	_retry_timer.wait_time = health_retry_s if health_retry_s > 0.0 else start_retry_s
+	_retry_timer.timeout.connect(_on_health_retry_timeout)
+	add_child(_retry_timer)
+	if health_retry_s > 0.0:
+		_retry_timer.start()
+
+
+func _on_health_retry_timeout() -> void:
+	if model.healthy:
+		if health_retry_s > 0.0:
+			_retry_timer.wait_time = health_retry_s
+		else:
+			_retry_timer.stop()
+	elif not model.is_busy():
+		refresh()
 
 
 func _show_error(message: String) -> void:
@@ -337,11 +407,10 @@ func _on_start_button_pressed() -> void:
 		return
 	_stop_button.disabled = false
 	_health_label.text = "Backend: starting..."
-	for attempt: int in 20:
-		await get_tree().create_timer(0.5).timeout
-		if await model.check_health():
-			break
-	refresh()
+	model.healthy = false
+	# Checked every start_retry_s until it answers, then at the usual pace.
+	_retry_timer.wait_time = start_retry_s
+	_retry_timer.start()
 
 
 func _on_stop_button_pressed() -> void:

@@ -72,12 +72,34 @@ var benchmark_run: Dictionary = {}
 ## The last error sentence; empty after a success.
 var last_error: String = ""
 
+var _poll_timer: Timer
+var _closing: bool = false
+
 
 func _ready() -> void:
+	# A Timer child, not awaited SceneTreeTimers, so a poll never outlives the model.
+	_poll_timer = Timer.new()
+	_poll_timer.name = "PollTimer"
+	_poll_timer.one_shot = true
+	_poll_timer.ignore_time_scale = true
+	_poll_timer.process_mode = Node.PROCESS_MODE_ALWAYS
+	add_child(_poll_timer)
 	if client == null:
 		client = BenchgenBackendClient.new()
 		client.name = "BackendClient"
 		add_child(client)
+
+
+func _enter_tree() -> void:
+	_closing = false
+
+
+func _exit_tree() -> void:
+	# End a poll waiting on the timer, which goes away with this node (see the client).
+	_closing = true
+	if not _poll_timer.is_stopped():
+		_poll_timer.stop()
+		_poll_timer.timeout.emit()
 
 
 ## Return the parameter fields of a family's JSON schema, in schema order: each a
@@ -419,7 +441,10 @@ func _poll(path: String, apply: Callable, fallback: State) -> bool:
 			_fail("gave up polling %s after %d s" % [path, int(poll_timeout_s)])
 			_set_state(fallback)
 			return false
-		await get_tree().create_timer(poll_interval_s, true, false, true).timeout
+		_poll_timer.start(poll_interval_s)
+		await _poll_timer.timeout
+		if _closing:
+			return false
 	return state in [State.GENERATED, State.BENCHMARKED] and last_error.is_empty()
 
 

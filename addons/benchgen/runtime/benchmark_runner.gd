@@ -2,8 +2,14 @@ class_name BenchgenBenchmarkRunner
 extends Node
 ## Root of the benchmark scene: runs the selected scenarios and reports their results.
 ##
-## What to run comes from user arguments (see [constant BenchgenRunArgs.USAGE]), because
-## web export templates refuse a scene path on the command line. Results go to
+## The addon ships a scene with this root, [constant RUNNER_SCENE], so a project runs its
+## benchmark without changing its main scene:
+## [code]godot --headless --path . res://addons/benchgen/runtime/runner.tscn -- ARGS[/code].
+## Its scenarios are those of [member scenarios], else those of the benchmark scene (the
+## [constant BENCHMARK_SETTING] project setting, or [code]--benchmark[/code]), filtered by
+## [code]--scenarios[/code]. What to run comes from user arguments (see
+## [constant BenchgenRunArgs.USAGE]), because web export templates refuse a scene path on
+## the command line (the web runtime makes the runner the main scene). Results go to
 ## [code]--out[/code] as JSON, to the console as a table, and to one console line
 ## starting with [constant RESULTS_PREFIX] that a host process can capture. The exit code
 ## is 0 when the run completed (agent failures are results, not errors).
@@ -21,6 +27,14 @@ const SCREENSHOT_HOLD_S := 1.5
 const SCREENSHOT_FRAMES := 5
 ## Scenes run when neither the array nor a glob selects any.
 const DEFAULT_GLOB := "res://scenarios/*/godot/scene.tscn"
+## The runner scene shipped with the addon.
+const RUNNER_SCENE := "res://addons/benchgen/runtime/runner.tscn"
+## ProjectSettings key of the benchmark scene (the one holding the scenario array).
+const BENCHMARK_SETTING := "benchgen/benchmark/scene"
+## The benchmark scene when the setting is absent.
+const DEFAULT_BENCHMARK_SCENE := "res://benchmarking/benchmarker.tscn"
+## The property of a benchmark scene's root that holds its scenarios.
+const SCENARIOS_PROPERTY := &"scenarios"
 ## The GDScript test harness run by [code]--tests[/code].
 const TEST_RUNNER_PATH := "res://tests/godot/test_runner.gd"
 ## The dock's end-to-end test run by [code]--e2e-dock[/code].
@@ -63,7 +77,7 @@ func run(argv: PackedStringArray) -> int:
 		code = await _run_tests()
 		if args.scenarios_glob.is_empty():
 			return code
-	var scenes := select_scenes(args.scenarios_glob)
+	var scenes := select_scenes(args.scenarios_glob, args.benchmark_scene)
 	if scenes.is_empty():
 		var glob := args.scenarios_glob if not args.scenarios_glob.is_empty() else DEFAULT_GLOB
 		push_error("benchgen: no scenario scene matches %s." % glob)
@@ -96,11 +110,18 @@ func run_scenes(scenes: Array[PackedScene], args: BenchgenRunArgs) -> Dictionary
 	return make_report(args.agent, results)
 
 
-## Return the scenes to run: [member scenarios] filtered by [param glob], else every
-## scene under res:// matching [param glob] (or [constant DEFAULT_GLOB]).
-func select_scenes(glob: String) -> Array[PackedScene]:
+## Return the scenes to run: [member scenarios] (or, when empty, the array of the benchmark
+## scene [param benchmark], default [method benchmark_scene_path]) filtered by
+## [param glob], else every scene under res:// matching [param glob] (or
+## [constant DEFAULT_GLOB]).
+func select_scenes(glob: String, benchmark: String = "") -> Array[PackedScene]:
 	var chosen: Array[PackedScene] = []
-	for scene: PackedScene in scenarios:
+	var listed := scenarios
+	if listed.is_empty():
+		listed = read_benchmark_array(
+			benchmark if not benchmark.is_empty() else benchmark_scene_path()
+		)
+	for scene: PackedScene in listed:
 		if scene != null and (glob.is_empty() or scene.resource_path.match(glob)):
 			chosen.append(scene)
 	if not chosen.is_empty():
@@ -113,6 +134,52 @@ func select_scenes(glob: String) -> Array[PackedScene]:
 		if scene != null:
 			chosen.append(scene)
 	return chosen
+
+
+## Return the benchmark scene of this project: the [constant BENCHMARK_SETTING] setting, else
+## [constant DEFAULT_BENCHMARK_SCENE].
+static func benchmark_scene_path() -> String:
+	var path: String = ProjectSettings.get_setting(BENCHMARK_SETTING, DEFAULT_BENCHMARK_SCENE)
+	return path.strip_edges() if not path.strip_edges().is_empty() else DEFAULT_BENCHMARK_SCENE
+
+
+## Return the scenario array saved in the benchmark scene at [param path], read from the
+## scene's state without instancing it; empty when the file is missing or its root has no
+## [constant SCENARIOS_PROPERTY] array (see [method describe_benchmark_scene]).
+static func read_benchmark_array(path: String) -> Array[PackedScene]:
+	var found: Array[PackedScene] = []
+	if not ResourceLoader.exists(path, "PackedScene"):
+		return found
+	var packed := load(path) as PackedScene
+	var value: Variant = _root_property(packed, SCENARIOS_PROPERTY) if packed != null else null
+	if value is Array:
+		for item: Variant in value:
+			if item is PackedScene:
+				found.append(item as PackedScene)
+	return found
+
+
+## Return why the scene at [param path] cannot be a benchmark scene, or an empty string
+## when it can: it exists and its root carries a [BenchgenBenchmarkRunner] script (whose
+## [member scenarios] holds the array). A missing file is fine: it can be created.
+static func describe_benchmark_scene(path: String) -> String:
+	if not path.begins_with("res://") or not path.ends_with(".tscn"):
+		return "%s is not a res:// .tscn path" % path
+	if not FileAccess.file_exists(path):
+		return ""
+	var packed := load(path) as PackedScene
+	if packed == null:
+		return "%s does not load as a scene" % path
+	var script := _root_property(packed, &"script") as Script
+	while script != null and script != BenchgenBenchmarkRunner:
+		script = script.get_base_script()
+	if script == null:
+		var state := packed.get_state()
+		return (
+			"%s is not a benchgen benchmark scene (its root %s has no BenchgenBenchmarkRunner script)"
+			% [path, state.get_node_type(0) if state.get_node_count() > 0 else "?"]
+		)
+	return ""
 
 
 ## Set the physics rate so [param speed] simulated seconds pass per real second with an
@@ -176,6 +243,16 @@ static func write_report(report: Dictionary, path: String) -> Error:
 		return err
 	file.store_string(JSON.stringify(report, "  ", false) + "\n")
 	return OK
+
+
+static func _root_property(packed: PackedScene, property: StringName) -> Variant:
+	var state := packed.get_state()
+	if state.get_node_count() == 0:
+		return null
+	for i: int in state.get_node_property_count(0):
+		if state.get_node_property_name(0, i) == property:
+			return state.get_node_property_value(0, i)
+	return null
 
 
 func _run_tests() -> int:

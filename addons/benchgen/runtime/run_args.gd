@@ -9,6 +9,8 @@ extends RefCounted
 const USAGE := """usage: godot --headless --path . -- [options]
   --scenarios=GLOB   scenes to run, matched against res:// paths (default: the benchmark
                      scene's array, else res://scenarios/*/godot/scene.tscn)
+  --benchmark=PATH   the benchmark scene whose array is run (default: the project
+                     setting benchgen/benchmark/scene, else res://benchmarking/benchmarker.tscn)
   --iterations=N     iterations per scenario (default: each scenario's max_iterations)
   --timeout=S        simulated seconds per iteration (default: each scenario's timeout_s)
   --agent=NAME       null | random | oracle (default: null)
@@ -25,6 +27,8 @@ const AGENTS: PackedStringArray = ["null", "random", "oracle"]
 
 ## The [code]--scenarios[/code] glob as a res:// pattern; empty when not given.
 var scenarios_glob: String = ""
+## The [code]--benchmark[/code] scene; empty for the project's benchmark scene.
+var benchmark_scene: String = ""
 ## Iterations per scenario; 0 keeps each scenario's own.
 var iterations: int = 0
 ## Timeout per iteration in simulated seconds; 0 keeps each scenario's own.
@@ -75,6 +79,8 @@ func _take(arg: String) -> void:
 	match key:
 		"--scenarios":
 			scenarios_glob = normalize_glob(value) if not value.is_empty() else ""
+		"--benchmark":
+			benchmark_scene = normalize_glob(value) if not value.is_empty() else ""
 		"--iterations":
 			iterations = _positive_int(key, value)
 		"--timeout":

@@ -1,8 +1,9 @@
-"""``benchgen godot run`` and ``benchgen godot test``: run the Godot side.
+"""``benchgen godot run``, ``test``, ``setup`` and ``install-addon``: the Godot side.
 
-A native Godot 4 is used when one is found (``BENCHGEN_GODOT`` or ``godot`` on PATH),
-else the official web template in headless Chromium. Imports of Playwright happen inside
-the commands so ``benchgen --help`` stays fast.
+A native Godot 4 is used when one is found (``BENCHGEN_GODOT``, ``godot`` 4.4+ on PATH,
+else the one ``benchgen godot setup --native`` provisions), else the official web
+template in headless Chromium. Imports of Playwright happen inside the commands so
+``benchgen --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -39,12 +40,23 @@ def run(
         Path | None, typer.Option(help="Save a PNG of the first scene (web runtime).")
     ] = None,
     runtime: Annotated[str, typer.Option(help="auto | native | web.")] = "auto",
-    project: Annotated[Path | None, typer.Option(help="The Godot project folder.")] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(help="The Godot project folder (the addon's runner scene runs in it)."),
+    ] = None,
     wall_timeout: Annotated[
         float, typer.Option(min=1.0, help="Real seconds before the whole run is abandoned.")
     ] = 3600.0,
+    physics_engine: Annotated[
+        str | None,
+        typer.Option(help="Run under this 3D engine, jolt or godot (default: the project's)."),
+    ] = None,
 ) -> None:
-    """Run scenarios with an agent in one Godot start and print the results table."""
+    """Run scenarios with an agent in one Godot start and print the results table.
+
+    Godot starts the runner scene shipped in addons/benchgen, never the project's main
+    scene; without --scenarios it runs the benchmark scene's array.
+    """
     if agent not in GODOT_AGENTS:
         allowed = ", ".join(GODOT_AGENTS)
         raise typer.BadParameter(f"{agent!r} is not an agent; use one of {allowed}.")
@@ -59,7 +71,14 @@ def run(
         args.append(f"--out={out.resolve()}")
     if screenshot:
         args.append("--screenshot")
-    _run(args, runtime=runtime, project=project, screenshot=screenshot, timeout_s=wall_timeout)
+    _run(
+        args,
+        runtime=runtime,
+        project=project,
+        screenshot=screenshot,
+        timeout_s=wall_timeout,
+        physics_engine=physics_engine,
+    )
 
 
 @godot_app.command("test")
@@ -96,32 +115,64 @@ def _run(
     project: Path | None,
     screenshot: Path | None,
     timeout_s: float,
+    physics_engine: str | None = None,
 ) -> None:
     from benchgen.errors import BenchgenError
     from benchgen.godot.runtime import run_godot
 
     try:
         run = run_godot(
-            args, project_dir=project, runtime=runtime, screenshot=screenshot, timeout_s=timeout_s
+            args,
+            project_dir=project,
+            runtime=runtime,
+            screenshot=screenshot,
+            timeout_s=timeout_s,
+            physics_engine=physics_engine,
         )
     except BenchgenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(f"godot ({run.runtime}) exited {run.exit_code} after {run.seconds:.1f} s", err=True)
+    godot = f" {run.godot}" if run.godot else ""
+    typer.echo(
+        f"godot ({run.runtime}{godot}) exited {run.exit_code} after {run.seconds:.1f} s", err=True
+    )
 
 
 @godot_app.command("setup")
-def setup() -> None:
-    """Fetch and verify the Godot web template (used when no native Godot 4 is found)."""
+def setup(
+    native: Annotated[
+        bool,
+        typer.Option(
+            "--native/--no-native",
+            help="Provision Debian sid's Godot 4 in a minimal root (needs root, ~1 GB, "
+            "~2 min) unless you have your own Godot 4.4+.",
+        ),
+    ] = False,
+    web: Annotated[
+        bool, typer.Option("--web/--no-web", help="Fetch and verify the Godot web template.")
+    ] = True,
+) -> None:
+    """Get a Godot 4: the web template, and with --native the native one."""
     from benchgen.errors import BenchgenError
+    from benchgen.godot._provision import provision_root
+    from benchgen.godot.native import find_native_godot
     from benchgen.godot.runtime import ensure_web_template
 
     try:
-        folder = ensure_web_template()
+        if web:
+            typer.echo(f"Godot web template verified in {ensure_web_template()}")
+        if native:
+            own = find_native_godot(provisioned=False)
+            if own is not None:
+                typer.echo(f"using your Godot {own.version} ({own.origin}: {own.executable})")
+            else:
+                root = provision_root(on_line=typer.echo)
+                found = find_native_godot()
+                version = found.version if found else "?"
+                typer.echo(f"native Godot {version} provisioned in {root}")
     except BenchgenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(f"Godot web template verified in {folder}")
 
 
 @godot_app.command("install-addon")

@@ -134,6 +134,13 @@ def verify(
     godot: Annotated[
         bool, typer.Option("--godot/--no-godot", help="Also run every scenario in Godot.")
     ] = False,
+    physics_engine: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--physics-engine",
+            help="With --godot: a 3D engine to check on, jolt or godot (default: both).",
+        ),
+    ] = None,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
     from benchgen.pipeline import reverify_folder
@@ -148,9 +155,14 @@ def verify(
             reports.append(reverify_folder(path, rebuild=rebuild))
             bar.advance(task)
     if godot:
-        from benchgen.godot.crosscheck import crosscheck
+        from benchgen.godot.crosscheck import DEFAULT_ENGINES, agreement_by_engine, crosscheck
 
-        reports = crosscheck(folder, reports)
+        reports = crosscheck(folder, reports, engines=physics_engine or DEFAULT_ENGINES)
+        for engine in agreement_by_engine(reports):
+            console.print(
+                f"Godot agreement with MuJoCo on {engine.engine}: "
+                f"{engine.agreed}/{engine.checked} scenarios"
+            )
     table = Table(title=f"Re-verification of {folder}")
     table.add_column("scenario")
     table.add_column("result")

@@ -3,7 +3,10 @@
 Only what the exporter needs: value literals (floats, vectors, transforms, packed arrays)
 and a small builder that numbers resources and counts ``load_steps``. Literal syntax
 follows Godot's own writer (``core/variant/variant_parser.cpp``): a ``Transform3D`` is
-its basis row by row, then the origin; an ``AABB`` is position then size.
+its basis row by row, then the origin; an ``AABB`` is position then size. Components of
+vectors, colours, boxes and transforms are single-precision in Godot (``real_t``), and
+the editor writes each as the shortest text that reads back as the same float32, so
+they are written that way here (:func:`num`): an editor re-save keeps every value.
 """
 
 from __future__ import annotations
@@ -32,20 +35,24 @@ __all__ = [
 ]
 
 
-def num(value: float) -> str:
-    """Return a vector component literal: 7 decimals, no ``-0``, ``1`` rather than ``1.0``."""
+def _finite(value: float) -> float:
     rounded = round(float(value), 7) + 0.0
     if not math.isfinite(rounded):
         raise ValueError(
             f"cannot write {value!r} to a Godot resource: only finite numbers are allowed"
         )
-    text = repr(rounded)
-    return text[:-2] if text.endswith(".0") else text
+    return rounded
+
+
+def num(value: float) -> str:
+    """Return a vector component literal: 7 decimals, as float32 text (``1``, no ``-0``)."""
+    text = np.format_float_positional(np.float32(_finite(value)), unique=True, trim="-")
+    return "0" if text == "-0" else text
 
 
 def flt(value: float) -> str:
-    """Return a scalar float property literal (always with a decimal point)."""
-    text = num(value)
+    """Return a scalar float property literal (double in Godot; always a decimal point)."""
+    text = repr(_finite(value))
     return text if any(c in text for c in ".e") else f"{text}.0"
 
 
@@ -106,15 +113,23 @@ class Ref:
 
 
 Props = Sequence[tuple[str, str]]
+#: Property literals Godot does not write because they equal the default, by class name
+#: or by script file name (``scenario_manager.gd``).
+Defaults = dict[str, dict[str, str]]
 
 
 @dataclass
 class TextResource:
-    """A ``.tscn`` or ``.tres`` under construction; sections are written in insertion order."""
+    """A ``.tscn`` or ``.tres`` under construction; sections are written in insertion order.
+
+    Properties equal to their default in ``defaults`` (for the section's class, and for
+    its script) are left out, as the Godot editor leaves them out when it saves.
+    """
 
     header_type: str  # "gd_scene" or "gd_resource"
     resource_type: str = ""
     script_class: str = ""
+    defaults: Defaults = field(default_factory=dict)
     _ext: list[tuple[str, str, str]] = field(default_factory=list)
     _sub: list[tuple[str, str, Props]] = field(default_factory=list)
     _body: list[str] = field(default_factory=list)
@@ -133,7 +148,7 @@ class TextResource:
         sub_id = f"{type_name}_{name}"
         if any(existing == sub_id for _, existing, _ in self._sub):
             raise ValueError(f"sub-resource id {sub_id!r} is used twice; give each a unique name")
-        self._sub.append((type_name, sub_id, props))
+        self._sub.append((type_name, sub_id, self._set(type_name, props)))
         return Ref("SubResource", sub_id)
 
     def node(
@@ -150,7 +165,7 @@ class TextResource:
             head += f' parent="{parent}"'
         if groups:
             head += f" groups=[{', '.join(string(g) for g in groups)}]"
-        self._body.append(self._section(head + "]", props))
+        self._body.append(self._section(head + "]", self._set(type_name, props)))
         if parent is None:
             return "."
         return name if parent == "." else f"{parent}/{name}"
@@ -158,6 +173,15 @@ class TextResource:
     def resource(self, props: Props) -> None:
         """Set the main ``[resource]`` section of a ``.tres``."""
         self._body.append(self._section("[resource]", props))
+
+    def _set(self, type_name: str, props: Props) -> Props:
+        """Return ``props`` without those equal to the class's or the script's default."""
+        defaults = dict(self.defaults.get(type_name, {}))
+        script = dict(props).get("script", "")
+        for _kind, path, ext_id in self._ext:
+            if script == str(Ref("ExtResource", ext_id)):
+                defaults.update(self.defaults.get(path.rsplit("/", 1)[-1], {}))
+        return [(key, value) for key, value in props if defaults.get(key) != value]
 
     def text(self) -> str:
         """Return the whole file."""

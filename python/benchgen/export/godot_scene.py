@@ -3,12 +3,22 @@
 The scene's root runs ``BenchgenScenarioManager``; under it are the static parts (a
 visual ArrayMesh and one ConvexPolygonShape3D per convex piece, the very pieces MuJoCo
 collides with), the moved object, the goal / forbid / build zones, a camera and a light.
-The reference solution goes to ``godot/reference_solution.tres`` for the oracle agent.
-Everything is text that Godot loads without its importer, and the same spec always gives
-the same bytes. Resources of the scenario are referenced relative to the scene (Godot
-resolves a relative ``ext_resource`` path against the file being loaded), so a scenario
-folder works wherever it sits inside a Godot project; runtime scripts are referenced at
+The reference solution, for the oracle agent, is a sub-resource of the scene. Everything
+is text that Godot loads without its importer, and the same spec always gives the same
+bytes. The meshes are referenced relative to the scene (Godot resolves a relative
+``ext_resource`` path against the file being loaded), so a scenario folder works
+wherever it sits inside a Godot project; runtime scripts are referenced at
 ``res://addons/benchgen/runtime/``.
+
+What the Godot editor does to these files was checked on Godot 4.6.3: opening and saving
+a scene keeps every value (vector components are written as the float32 text the editor
+writes, see :mod:`benchgen.export._tres`) but drops properties equal to their defaults,
+so none is written here; it rewrites paths, ids and property order, which the folder's
+hash of Godot text files does not see (:mod:`benchgen.spec.godot_text`). The solution is
+inside the scene because the editor re-saves an external ``.tres`` holding shape
+sub-resources whenever it saves any scene, which rewrote other scenarios' files.
+``meshes/`` and ``renders/`` get a ``.gdignore`` (:func:`mark_godot_ignored`): the editor
+would import every ``.obj`` and ``.png`` there and write ``.import`` files beside them.
 """
 
 from __future__ import annotations
@@ -25,11 +35,13 @@ from benchgen.spec.actions import placed_parts
 from benchgen.spec.models import MovedObject, Piece, Pose, ScenarioSpec, Solution, Zone
 
 __all__ = [
+    "GODOT_IGNORED",
     "MOVED_GROUP",
     "RUNTIME_DIR",
     "SCENE_FILE",
     "export_scenario",
     "jolt_friction",
+    "mark_godot_ignored",
     "solution_for_godot",
 ]
 
@@ -39,7 +51,9 @@ RUNTIME_DIR = "res://addons/benchgen/runtime"
 MOVED_GROUP = "benchgen_moved"
 #: The scene, relative to the scenario folder.
 SCENE_FILE = "godot/scene.tscn"
-SOLUTION_FILE = "reference_solution.tres"
+#: Folders of a scenario the Godot editor must not import (each gets a ``.gdignore``).
+GODOT_IGNORED = ("meshes", "renders")
+_GDIGNORE = ".gdignore"
 # Godot's engine differs from MuJoCo's in small ways (60 Hz ticks, contact model); a
 # second of slack keeps a just-in-time MuJoCo success from timing out in Godot.
 _TIMEOUT_SLACK_S = 1.0
@@ -50,6 +64,64 @@ _ZONE_COLORS = {
     "goal": (0.2, 0.9, 0.3, 0.3),
     "forbid": (0.95, 0.2, 0.2, 0.3),
     "build": (0.2, 0.4, 0.95, 0.2),
+}
+_IDENTITY = "Transform3D(1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0)"
+_ZERO3 = "Vector3(0, 0, 0)"
+#: The defaults (Godot 4.4-4.6 class reference, and the runtime scripts) of every property
+#: the exporter writes: a default is never written, because the editor drops it on save.
+_DEFAULTS: _tres.Defaults = {
+    "Node3D": {"transform": _IDENTITY},
+    "StaticBody3D": {"transform": _IDENTITY},
+    "MeshInstance3D": {"transform": _IDENTITY},
+    "CollisionShape3D": {"transform": _IDENTITY},
+    "Area3D": {"transform": _IDENTITY},
+    "RigidBody3D": {
+        "transform": _IDENTITY,
+        "mass": "1.0",
+        "continuous_cd": "false",
+        "can_sleep": "true",
+        "linear_damp_mode": "0",
+        "angular_damp_mode": "0",
+    },
+    "Camera3D": {"transform": _IDENTITY, "current": "false", "near": "0.05", "far": "4000.0"},
+    "DirectionalLight3D": {"transform": _IDENTITY, "shadow_enabled": "false"},
+    "PhysicsMaterial": {"friction": "1.0", "bounce": "0.0"},
+    "StandardMaterial3D": {
+        "albedo_color": "Color(1, 1, 1, 1)",
+        "roughness": "1.0",
+        "transparency": "0",
+        "cull_mode": "0",
+        "shading_mode": "1",
+    },
+    "ConvexPolygonShape3D": {"margin": "0.04"},
+    "SphereShape3D": {"radius": "0.5"},
+    "BoxShape3D": {"size": "Vector3(1, 1, 1)"},
+    "SphereMesh": {"radius": "0.5", "height": "1.0", "radial_segments": "64", "rings": "32"},
+    "BoxMesh": {"size": "Vector3(1, 1, 1)"},
+    "Environment": {
+        "background_mode": "0",
+        "background_color": "Color(0, 0, 0, 1)",
+        "ambient_light_source": "0",
+        "ambient_light_color": "Color(0, 0, 0, 1)",
+        "ambient_light_energy": "1.0",
+    },
+    "scenario_manager.gd": {
+        "task": '""',
+        "max_iterations": "10",
+        "timeout_s": "30.0",
+        "moved_group": f'&"{MOVED_GROUP}"',
+        "workspace": "AABB(0, 0, 0, 0, 0, 0)",
+    },
+    "reference_solution.gd": {
+        "push_velocity": _ZERO3,
+        "piece_shapes": "Array[Shape3D]([])",
+        "piece_transforms": "Array[Transform3D]([])",
+        "piece_friction": "0.8",
+        "description": '""',
+    },
+    "goal_zone.gd": {"size": _ZERO3, "dwell_s": "0.0"},
+    "forbid_zone.gd": {"size": _ZERO3},
+    "build_zone.gd": {"size": _ZERO3},
 }
 _DAMP_MODE_REPLACE = "1"
 _CULL_DISABLED = "2"
@@ -158,14 +230,8 @@ def _static_parts(
 
 
 def _moved_object(res: _tres.TextResource, moved: MovedObject) -> None:
-    material = res.sub(
-        "PhysicsMaterial",
-        "moved",
-        [
-            ("friction", _tres.flt(moved.friction)),
-            ("bounce", _tres.flt(moved.restitution)),
-        ],
-    )
+    props = [("friction", _tres.flt(moved.friction)), ("bounce", _tres.flt(moved.restitution))]
+    material = res.sub("PhysicsMaterial", "moved", props)
     basis, origin = pose_to_godot(moved.start_pose)
     body = res.node(
         moved.body,
@@ -179,7 +245,8 @@ def _moved_object(res: _tres.TextResource, moved: MovedObject) -> None:
             ("continuous_cd", "true"),
             # Without sleep, Jolt lets a ball at rest on a box creep away after a few seconds
             # (seen in null-agent runs); asleep it stays put, as in MuJoCo. Agents act on
-            # the first physics tick, long before a body can fall asleep.
+            # the second physics tick, long before a body can fall asleep. (The default,
+            # so it is not written.)
             ("can_sleep", "true"),
             ("linear_damp_mode", _DAMP_MODE_REPLACE),
             ("angular_damp_mode", _DAMP_MODE_REPLACE),
@@ -297,17 +364,15 @@ def _view(res: _tres.TextResource, spec: ScenarioSpec) -> None:
     res.node("Environment", "WorldEnvironment", ".", [("environment", str(environment))])
 
 
-def _solution_text(spec: ScenarioSpec) -> str:
+def _solution(res: _tres.TextResource, spec: ScenarioSpec) -> _tres.Ref:
+    """Add the reference solution (a BenchgenReferenceSolution sub-resource) to the scene."""
     solution, moved_friction = spec.reference_solution, spec.moved_object.friction
-    res = _tres.TextResource(
-        "gd_resource", resource_type="Resource", script_class="BenchgenReferenceSolution"
-    )
     script = res.ext("Script", f"{RUNTIME_DIR}/reference_solution.gd")
     shapes, xforms = [], []
     parts = placed_parts(solution, spec.action_space)
     for part in parts:
         for index, piece in enumerate(part.pieces):
-            shapes.append(str(_shape(res, piece, f"{part.name}_{index}")))
+            shapes.append(str(_shape(res, piece, f"solution_{part.name}_{index}")))
             xforms.append(_piece_xform(piece))
     push = solution.push.velocity if solution.push else [0.0, 0.0, 0.0]
     props = [
@@ -321,8 +386,7 @@ def _solution_text(spec: ScenarioSpec) -> str:
         # The runtime builds all placed pieces into one body with one friction.
         part_friction = max(p.friction for p in parts)
         props.append(("piece_friction", _tres.flt(jolt_friction(part_friction, moved_friction))))
-    res.resource(props)
-    return res.text()
+    return res.sub("Resource", "solution", props)
 
 
 def _remove_stale(out: Path, keep: list[Path]) -> None:
@@ -332,8 +396,25 @@ def _remove_stale(out: Path, keep: list[Path]) -> None:
             path.unlink()
 
 
+def mark_godot_ignored(folder: Path) -> list[Path]:
+    """Write an empty ``.gdignore`` into each of :data:`GODOT_IGNORED` ``folder`` holds.
+
+    Returns:
+        The files written (none for a folder without ``meshes/`` or ``renders/``).
+    """
+    written = []
+    for name in GODOT_IGNORED:
+        if (folder / name).is_dir():
+            marker = folder / name / _GDIGNORE
+            marker.write_bytes(b"")
+            written.append(marker)
+    return written
+
+
 def export_scenario(spec: ScenarioSpec, folder: Path) -> list[Path]:
-    """Write the Godot scene of ``spec`` and its resources into ``folder/godot/``.
+    """Write the Godot scene of ``spec`` and its meshes into ``folder/godot/``.
+
+    Also marks ``meshes/`` (and ``renders/``, when there) for the Godot editor to skip.
 
     Args:
         spec: the scenario; its mesh paths are relative to ``folder``.
@@ -347,10 +428,8 @@ def export_scenario(spec: ScenarioSpec, folder: Path) -> list[Path]:
     """
     out = folder / "godot"
     out.mkdir(parents=True, exist_ok=True)
-    solution_path = out / SOLUTION_FILE
-    solution_path.write_text(_solution_text(spec), encoding="utf-8")
-    res = _tres.TextResource("gd_scene")
-    _root(res, spec, res.ext("Resource", SOLUTION_FILE))
+    res = _tres.TextResource("gd_scene", defaults=_DEFAULTS)
+    _root(res, spec, _solution(res, spec))
     meshes = _static_parts(res, spec, folder, out)
     _moved_object(res, spec.moved_object)
     _zone(res, "goal", "GoalZone", spec.goal_zone, [("dwell_s", _tres.flt(spec.success.seconds))])
@@ -360,9 +439,9 @@ def export_scenario(spec: ScenarioSpec, folder: Path) -> list[Path]:
     _view(res, spec)
     scene_path = folder / SCENE_FILE
     scene_path.write_text(res.text(), encoding="utf-8")
-    written = [scene_path, solution_path, *meshes]
+    written = [scene_path, *meshes]
     _remove_stale(out, written)
-    return written
+    return [*written, *mark_godot_ignored(folder)]
 
 
 def solution_for_godot(spec: ScenarioSpec, solution: Solution) -> dict[str, object]:

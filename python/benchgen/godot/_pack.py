@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from benchgen.errors import GodotError
+from benchgen.godot.project import benchmark_scene, with_setting
 
 __all__ = ["class_cache_text", "collect_files", "scenario_glob", "write_pack"]
 
@@ -31,7 +32,6 @@ _GD_REF = re.compile(r"(?:preload\(|extends\s)\s*\"(res://[^\"]+)\"")
 _CLASS_NAME = re.compile(r"^class_name\s+(\w+)", re.M)
 _EXTENDS = re.compile(r"^extends\s+(\w+)", re.M)
 _TOOL = re.compile(r"^@tool\b", re.M)
-_MAIN_SCENE = re.compile(r'^run/main_scene=".*"$', re.M)
 #: User arguments that run code from tests/godot/, which is then packed too.
 _TEST_ARGS = frozenset({"--tests", "--e2e-dock"})
 
@@ -70,14 +70,18 @@ def _references(path: Path) -> Iterator[str]:
 def collect_files(project_dir: Path, args: list[str]) -> list[Path]:
     """Return the project files a run with user ``args`` needs, closed over references.
 
-    Always packs ``project.godot``, ``addons/``, ``prefabs/`` and ``benchmarking/``; adds
-    the scenes the ``--scenarios=`` glob selects (and ``tests/godot/`` for ``--tests`` or
-    ``--e2e-dock``), then every file a packed text resource names by ``res://`` path.
+    Always packs ``project.godot``, ``addons/``, ``prefabs/``, ``benchmarking/`` and the
+    benchmark scene of the project setting; adds the scenes the ``--scenarios=`` glob
+    selects (and ``tests/godot/`` for ``--tests`` or ``--e2e-dock``), then every file a
+    packed text resource names by ``res://`` path.
     """
     root = project_dir.resolve()
     if not (root / "project.godot").is_file():
         raise GodotError(f"{root} has no project.godot; pass the repository root as project_dir.")
     wanted: set[Path] = {root / "project.godot"}
+    benchmark = root / benchmark_scene(root).removeprefix("res://")
+    if benchmark.is_file():
+        wanted.add(benchmark.resolve())
     for name in _ALWAYS:
         if (root / name).is_dir():
             wanted.update(_walk(root, root / name))
@@ -123,16 +127,29 @@ def class_cache_text(root: Path, files: Iterable[Path]) -> str:
 
 
 def write_pack(
-    project_dir: Path, args: list[str], dest: Path, *, main_scene: str | None = None
+    project_dir: Path,
+    args: list[str],
+    dest: Path,
+    *,
+    main_scene: str | None = None,
+    settings: dict[tuple[str, str], str] | None = None,
 ) -> list[Path]:
-    """Write ``dest`` (a ZIP named ``*.zip``) with what a run needs; return the packed files."""
+    """Write ``dest`` (a ZIP named ``*.zip``) with what a run needs; return the packed files.
+
+    ``main_scene`` replaces ``run/main_scene`` (the template takes no scene argument) and
+    ``settings`` (``{(section, key): value}``) other string settings of ``project.godot``.
+    """
     root = project_dir.resolve()
     files = collect_files(root, args)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in files:
             arcname = path.relative_to(root).as_posix()
-            if arcname == "project.godot" and main_scene is not None:
-                text = _MAIN_SCENE.sub(f'run/main_scene="{main_scene}"', path.read_text("utf-8"))
+            if arcname == "project.godot" and (main_scene or settings):
+                text = path.read_text("utf-8")
+                if main_scene is not None:
+                    text = with_setting(text, "application", "run/main_scene", main_scene)
+                for (section, key), value in (settings or {}).items():
+                    text = with_setting(text, section, key, value)
                 zf.writestr(arcname, text)
             else:
                 zf.write(path, arcname)

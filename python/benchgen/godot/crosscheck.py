@@ -1,23 +1,49 @@
 """MuJoCo/Godot agreement: every scenario run in Godot with the null and the oracle agent.
 
 MuJoCo promoted a scenario because no action fails and the reference solution succeeds.
-Godot must agree: the null agent fails and the oracle (which replays the same reference
-solution) succeeds. A scenario on which the engines disagree is flagged with the reason.
-One Godot start runs every scenario for each agent (a start of the web runtime costs 5-7 s).
+Godot must agree on each physics engine it is checked on (Jolt, the engine the exporter
+tunes friction for, and GodotPhysics3D, the default of a project that does not choose):
+the null agent fails and the oracle (which replays the same reference solution)
+succeeds. Each engine gives one ``godot_agreement[<engine>]`` check per scenario, with
+the reason when they disagree. One Godot start runs every scenario for each agent and
+engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from benchgen.errors import GodotError
-from benchgen.godot.runtime import default_project_dir, run_godot
+from benchgen.godot.runtime import (
+    PHYSICS_ENGINES,
+    default_project_dir,
+    physics_engine_name,
+    run_godot,
+)
 from benchgen.spec.models import FailureReason, VerificationCheck
 from benchgen.verify.folder import FolderReport
 
-__all__ = ["crosscheck"]
+__all__ = ["DEFAULT_ENGINES", "EngineAgreement", "agreement_by_engine", "crosscheck"]
 
 _EXPECTED = {"oracle": "success", "null": "failure"}
+#: The engines checked when none are named.
+DEFAULT_ENGINES = tuple(PHYSICS_ENGINES)
+_CHECK = "godot_agreement"
+
+
+class EngineAgreement(BaseModel):
+    """How many scenarios one physics engine agreed with MuJoCo on."""
+
+    engine: str
+    agreed: int
+    checked: int
+
+
+def _check_name(engine: str) -> str:
+    return f"{_CHECK}[{engine}]"
 
 
 def _res_path(scene: Path, project: Path) -> str | None:
@@ -27,21 +53,25 @@ def _res_path(scene: Path, project: Path) -> str | None:
         return None
 
 
-def _outcomes(pattern: str, agent: str, project: Path) -> dict[str, list[dict]]:
+def _outcomes(pattern: str, agent: str, project: Path, engine: str) -> dict[str, list[dict]]:
     run = run_godot(
         [f"--scenarios={pattern}", f"--agent={agent}", "--iterations=1"],
         project_dir=project,
         on_line=None,
+        physics_engine=engine,
     )
     if run.results is None:
-        raise GodotError(f"Godot printed no results for the {agent} agent")
+        raise GodotError(f"Godot printed no results for the {agent} agent on {engine}")
     return {s["scene"]: s["iterations"] for s in run.results["scenarios"]}
 
 
-def _agreement(scene: str | None, runs: dict[str, dict[str, list[dict]]]) -> VerificationCheck:
+def _agreement(
+    scene: str | None, engine: str, runs: dict[str, dict[str, list[dict]]]
+) -> VerificationCheck:
+    name = _check_name(engine)
     if scene is None:
         return VerificationCheck(
-            name="godot_agreement",
+            name=name,
             passed=False,
             reason=FailureReason.ENGINE_DISAGREEMENT,
             detail="not checked: outside the Godot project (put the dataset under scenarios/)",
@@ -59,42 +89,67 @@ def _agreement(scene: str | None, runs: dict[str, dict[str, list[dict]]]) -> Ver
             )
     if problems:
         return VerificationCheck(
-            name="godot_agreement",
+            name=name,
             passed=False,
             reason=FailureReason.ENGINE_DISAGREEMENT,
-            detail="; ".join(problems),
+            detail=f"{engine}: " + "; ".join(problems),
         )
-    return VerificationCheck(name="godot_agreement", passed=True)
+    return VerificationCheck(name=name, passed=True)
 
 
 def crosscheck(
-    root: Path, reports: list[FolderReport], *, project: Path | None = None
+    root: Path,
+    reports: list[FolderReport],
+    *,
+    project: Path | None = None,
+    engines: Sequence[str] = DEFAULT_ENGINES,
 ) -> list[FolderReport]:
-    """Run every scenario under ``root`` in Godot and add a ``godot_agreement`` check.
+    """Run every scenario under ``root`` in Godot and add a check per physics engine.
 
     Args:
         root: the dataset folder (inside the Godot project, e.g. ``scenarios/``).
         reports: the MuJoCo re-verification of each scenario folder under ``root``.
-        project: the Godot project (default: the benchgen repository).
+        project: the Godot project (default: :func:`default_project_dir`).
+        engines: the 3D engines to check on (``jolt``, ``godot`` or Godot's names).
 
     Returns:
-        The reports, each with a ``godot_agreement`` check appended.
+        The reports, each with one ``godot_agreement[<engine>]`` check per engine; a
+        report stays ok only when every engine agreed.
 
     Raises:
-        GodotError: Godot could not be started or reported a script error.
+        GodotError: Godot could not be started, reported a script error, or an engine
+            name is unknown.
     """
     project = (project or default_project_dir()).resolve()
+    names = [physics_engine_name(e) for e in engines]
     root_res = _res_path(root, project)
-    runs: dict[str, dict[str, list[dict]]] = {}
+    runs: dict[str, dict[str, dict[str, list[dict]]]] = {}
     if root_res is not None:
         pattern = f"{root_res.rstrip('/')}/*godot/scene.tscn"
-        runs = {agent: _outcomes(pattern, agent, project) for agent in _EXPECTED}
+        runs = {
+            engine: {agent: _outcomes(pattern, agent, project, engine) for agent in _EXPECTED}
+            for engine in names
+        }
     checked = []
     for report in reports:
         scene = _res_path(Path(report.folder) / "godot" / "scene.tscn", project)
-        check = _agreement(scene if root_res is not None else None, runs)
-        checks = [*report.checks, check]
-        checked.append(
-            report.model_copy(update={"checks": checks, "ok": report.ok and check.passed})
-        )
+        found = [
+            _agreement(scene if root_res is not None else None, engine, runs.get(engine, {}))
+            for engine in names
+        ]
+        ok = report.ok and all(check.passed for check in found)
+        checked.append(report.model_copy(update={"checks": [*report.checks, *found], "ok": ok}))
     return checked
+
+
+def agreement_by_engine(reports: Sequence[FolderReport]) -> list[EngineAgreement]:
+    """Return, per engine checked, how many scenarios agreed with MuJoCo."""
+    counts: dict[str, list[int]] = {}
+    for report in reports:
+        for check in report.checks:
+            if check.name.startswith(f"{_CHECK}[") and check.name.endswith("]"):
+                engine = check.name[len(_CHECK) + 1 : -1]
+                pair = counts.setdefault(engine, [0, 0])
+                pair[0] += int(check.passed)
+                pair[1] += 1
+    return [EngineAgreement(engine=e, agreed=a, checked=n) for e, (a, n) in counts.items()]

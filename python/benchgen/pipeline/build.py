@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from benchgen.cad.geometry import Geometry, build_geometry
 from benchgen.errors import BenchgenError
-from benchgen.export import export_scenario
+from benchgen.export import export_scenario, mark_godot_ignored
 from benchgen.families.base import Family
 from benchgen.mjcf.builder import build_mjspec, compile_mjspec
 from benchgen.pipeline.repair import folder_problem, quarantine
@@ -257,6 +257,7 @@ def build_scenario(
             if renders:
                 with timer.stage("render"):
                     render_folder(spec, tmp)
+            mark_godot_ignored(tmp)  # a dataset inside a Godot project: no mesh/png imports
         with timer.stage("write"):
             spec.files = file_hashes(tmp)
             (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")

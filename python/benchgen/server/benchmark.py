@@ -1,9 +1,12 @@
 """The benchmark scene's scenario array, edited as text, and benchmark runs in Godot.
 
-``benchmarking/benchmarker.tscn`` is a text scene (format=3) whose root node has
+The benchmark scene is the project setting ``benchgen/benchmark/scene`` (default
+``res://benchmarking/benchmarker.tscn``): a text scene (format=3) whose root node runs
+``BenchgenBenchmarkRunner`` and has
 ``scenarios = Array[PackedScene]([ExtResource("2_ab12c"), ...])``. Adding scenes adds
 one ``[ext_resource type="PackedScene" ...]`` line each, rewrites that property and
-fixes ``load_steps``; every other line is kept byte for byte.
+fixes ``load_steps``; every other line is kept byte for byte. A missing scene is created;
+a scene of the host project that is not a benchgen benchmark scene is refused untouched.
 """
 
 from __future__ import annotations
@@ -17,15 +20,27 @@ from pathlib import Path
 from typing import Any
 
 from benchgen.errors import InvalidSpecError
+from benchgen.godot.project import benchmark_scene
 
 __all__ = [
     "BENCHMARK_SCENE",
+    "RUNNER_SCRIPT",
     "add_benchmark_scenarios",
+    "benchmark_scene_file",
     "read_benchmark_scenarios",
     "run_benchmark",
 ]
 
 BENCHMARK_SCENE = Path("benchmarking/benchmarker.tscn")
+#: The script a benchmark scene's root runs.
+RUNNER_SCRIPT = "res://addons/benchgen/runtime/benchmark_runner.gd"
+_NEW_SCENE = f"""[gd_scene load_steps=2 format=3]
+
+[ext_resource type="Script" path="{RUNNER_SCRIPT}" id="1_runner"]
+
+[node name="Benchmark" type="Node"]
+script = ExtResource("1_runner")
+"""
 _PROPERTY = "scenarios"
 _EXT = re.compile(r"^\[ext_resource\b(?P<attrs>[^\]]*)\]\s*$")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
@@ -72,6 +87,25 @@ def _property_span(lines: list[str], start: int, end: int) -> tuple[int, int] | 
                     break
             return index, stop
     return None
+
+
+def benchmark_scene_file(project: Path) -> tuple[str, Path]:
+    """Return the res:// path of ``project``'s benchmark scene and its file."""
+    res = benchmark_scene(project)
+    return res, project / res.removeprefix("res://")
+
+
+def _check_benchgen_scene(scene: Path, lines: list[str]) -> None:
+    start, end = _root_node(lines)
+    resources = _ext_resources(lines)
+    script = next((line for line in lines[start + 1 : end] if line.startswith("script =")), "")
+    ids = _EXT_REF.findall(script)
+    if not ids or resources.get(ids[0], {}).get("path") != RUNNER_SCRIPT:
+        raise InvalidSpecError(
+            f"{scene} is not a benchgen benchmark scene (its root does not run "
+            f"{RUNNER_SCRIPT}), so it was left untouched; set the project setting "
+            "benchgen/benchmark/scene to a new file (e.g. res://benchgen_benchmark.tscn)"
+        )
 
 
 def read_benchmark_scenarios(scene: Path) -> list[str]:
@@ -182,14 +216,20 @@ def add_benchmark_scenarios(
         replace: make the array exactly ``paths`` instead of appending to it.
 
     Raises:
-        InvalidSpecError: a path is not res://, or the scene has no root node.
+        InvalidSpecError: a path is not res://, or the scene exists and is not a benchgen
+            benchmark scene (its file is then left as it was).
     """
     for path in paths:
         if not path.startswith("res://") or '"' in path or "\n" in path:
             raise InvalidSpecError(f"{path!r} is not a res:// scene path")
-    text = scene.read_text(encoding="utf-8")
+    if scene.is_file():
+        text = scene.read_text(encoding="utf-8")
+    else:
+        scene.parent.mkdir(parents=True, exist_ok=True)
+        text = _NEW_SCENE
     lines = text.splitlines()
-    current = [] if replace else read_benchmark_scenarios(scene)
+    _check_benchgen_scene(scene, lines)
+    current = [] if replace else _array_paths(lines)
     wanted = list(dict.fromkeys([*current, *paths]))
     new_text = "\n".join(_with_array(lines, wanted)) + ("\n" if text.endswith("\n") else "")
     fd, tmp = tempfile.mkstemp(prefix=".benchmarker-", suffix=".tscn", dir=scene.parent)

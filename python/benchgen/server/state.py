@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from benchgen.server.benchmark import BENCHMARK_SCENE
+from benchgen.server.benchmark import benchmark_scene_file
 from benchgen.server.jobs import JobManager, die_with_parent
 from benchgen.store import Store
 
@@ -30,9 +30,14 @@ class ServerState:
     _verify_pool: ProcessPoolExecutor | None = field(default=None, repr=False)
 
     @property
+    def scene_res(self) -> str:
+        """The res:// path of the benchmark scene (the project setting, else the default)."""
+        return benchmark_scene_file(self.project_dir)[0]
+
+    @property
     def scene(self) -> Path:
         """The benchmark scene whose scenario array the dock edits."""
-        return self.project_dir / BENCHMARK_SCENE
+        return benchmark_scene_file(self.project_dir)[1]
 
     def verify_pool(self) -> ProcessPoolExecutor:
         """Return the worker process that re-verifies scenarios (started on first use)."""

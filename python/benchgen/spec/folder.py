@@ -5,6 +5,9 @@ pipeline, the asset store, agent promotion, ``benchgen export-godot``) assembles
 under a staging name beside its final place and publishes it with one rename, so no reader
 ever sees a half-written scenario under its final name. ``scenario.json`` records the
 sha256 of every other file; :func:`hash_mismatches` is the one check of those hashes.
+A Godot text resource under ``godot/`` is hashed in its canonical form
+(:mod:`benchgen.spec.godot_text`), so the Godot editor opening and saving a scene leaves
+its hash as it was, while any change to what the scene holds does not.
 
 Only regular files and folders belong in a scenario folder: :func:`regular_files` refuses
 symlinks, FIFOs, sockets and devices without following or opening them, because a folder
@@ -25,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchgen.errors import OutputError, UnsafeFileError
+from benchgen.spec.godot_text import canonical_text, is_godot_text
 from benchgen.spec.models import ScenarioSpec
 
 __all__ = [
@@ -105,25 +109,54 @@ def _kind(mode: int) -> str:
     return "device"
 
 
-def _sha256(path: Path) -> str:
-    """Hash a regular file, refusing to follow a link or block on a FIFO swapped in."""
+def _read(path: Path) -> bytes:
+    """Read a regular file, refusing to follow a link or block on a FIFO swapped in."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise UnsafeFileError(f"{path} is not a regular file; remove it")
-        digest = hashlib.sha256()
+        chunks = []
         while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _godot_project(folder: Path) -> Path | None:
+    """Return the Godot project around ``folder`` (nearest ``project.godot``), or None."""
+    start = folder.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / "project.godot").is_file():
+            return candidate
+    return None
+
+
+def _is_godot_file(rel: str) -> bool:
+    return rel.startswith(f"{GODOT_DIR}/") and is_godot_text(rel)
+
+
+def _digests(folder: Path, rel: str, project: Path | None) -> tuple[str, str]:
+    """Return the sha256 of a file as recorded (canonical for Godot text) and of its bytes."""
+    data = _read(folder / rel)
+    raw = hashlib.sha256(data).hexdigest()
+    if not _is_godot_file(rel):
+        return raw, raw
+    return hashlib.sha256(canonical_text(data, rel, folder.resolve(), project)).hexdigest(), raw
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
     """Return the sha256 of every file of a scenario folder but scenario.json itself.
 
+    Godot text resources under ``godot/`` are hashed in their canonical form.
+
     Raises:
         UnsafeFileError: the folder holds something other than regular files.
     """
-    return {rel: _sha256(folder / rel) for rel in regular_files(folder) if rel != SCENARIO_JSON}
+    project = _godot_project(folder)
+    return {
+        rel: _digests(folder, rel, project)[0]
+        for rel in regular_files(folder)
+        if rel != SCENARIO_JSON
+    }
 
 
 def deterministic_hashes(hashes: dict[str, str]) -> dict[str, str]:
@@ -137,8 +170,17 @@ def hash_mismatches(spec: ScenarioSpec, folder: Path) -> list[str]:
     Raises:
         UnsafeFileError: the folder holds something other than regular files.
     """
-    actual = file_hashes(folder)
-    return sorted(k for k in set(actual) | set(spec.files) if actual.get(k) != spec.files.get(k))
+    project = _godot_project(folder)
+    actual = {
+        rel: _digests(folder, rel, project) for rel in regular_files(folder) if rel != SCENARIO_JSON
+    }
+    # A Godot file matches by its canonical hash, or by its bytes (folders written before
+    # Godot files were hashed canonically).
+    return sorted(
+        k
+        for k in set(actual) | set(spec.files)
+        if k not in actual or spec.files.get(k) not in actual[k]
+    )
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import pytest
 
 from benchgen.errors import InvalidSpecError
 from benchgen.server import add_benchmark_scenarios, read_benchmark_scenarios
+from benchgen.server.benchmark import RUNNER_SCRIPT
 
 from .conftest import REPO, wait_for
 
@@ -63,7 +64,7 @@ def test_untyped_and_multiline_arrays_are_read(tmp_path: Path) -> None:
     scene = tmp_path / "s.tscn"
     scene.write_text(
         "[gd_scene load_steps=3 format=3]\n\n"
-        f'[ext_resource type="Script" path="res://r.gd" id="1_r"]\n'
+        f'[ext_resource type="Script" path="{RUNNER_SCRIPT}" id="1_r"]\n'
         f'[ext_resource type="PackedScene" path="{A}" id="2_a"]\n\n'
         '[node name="Benchmarker" type="Node"]\nscript = ExtResource("1_r")\n'
         'scenarios = [\nExtResource("2_a")\n]\nquit_when_done = true\n\n'
@@ -76,6 +77,27 @@ def test_untyped_and_multiline_arrays_are_read(tmp_path: Path) -> None:
     assert "quit_when_done = true" in text
     assert '[node name="Child" type="Node" parent="."]' in text
     assert _header_steps(text) == 4
+
+
+def test_a_missing_benchmark_scene_is_created(tmp_path: Path) -> None:
+    scene = tmp_path / "benchgen" / "benchmark.tscn"
+    assert add_benchmark_scenarios(scene, [A]) == [A]
+    assert read_benchmark_scenarios(scene) == [A]
+    assert f'path="{RUNNER_SCRIPT}"' in scene.read_text()
+
+
+def test_a_foreign_scene_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    # A host project's own benchmarking/benchmarker.tscn, which is not ours.
+    scene = tmp_path / "benchmarker.tscn"
+    scene.write_text(
+        '[gd_scene load_steps=2 format=3]\n\n[ext_resource type="Script" '
+        'path="res://game/bench.gd" id="1_b"]\n\n[node name="Bench" type="Node2D"]\n'
+        'script = ExtResource("1_b")\n'
+    )
+    before = scene.read_bytes()
+    with pytest.raises(InvalidSpecError, match=r"not a benchgen benchmark scene.*untouched"):
+        add_benchmark_scenarios(scene, [A])
+    assert scene.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
+from benchgen.errors import InvalidSpecError
 from benchgen.server import models as m
 from benchgen.server.benchmark import (
-    BENCHMARK_SCENE,
     add_benchmark_scenarios,
     read_benchmark_scenarios,
     run_benchmark,
@@ -23,15 +23,14 @@ from benchgen.server.state import ServerState, State
 __all__ = ["router"]
 
 router = APIRouter(tags=["benchmark"])
-_SCENE_RES = f"res://{BENCHMARK_SCENE.as_posix()}"
 
 
 def _check_scene(scene: Path) -> None:
     if not scene.is_file():
         raise HTTPException(
             404,
-            f"the benchmark scene {scene} does not exist; "
-            "restore benchmarking/benchmarker.tscn in the Godot project",
+            f"the benchmark scene {scene} does not exist; add scenarios to the benchmark "
+            "first (that creates it) or set the project setting benchgen/benchmark/scene",
         )
 
 
@@ -60,7 +59,7 @@ def _scene_res_path(state: ServerState, scenario_id: str) -> str:
 def benchmark_scenes(state: State) -> m.BenchmarkScenes:
     """Return the scenario array of the benchmark scene."""
     _check_scene(state.scene)
-    return m.BenchmarkScenes(scene=_SCENE_RES, scenarios=read_benchmark_scenarios(state.scene))
+    return m.BenchmarkScenes(scene=state.scene_res, scenarios=read_benchmark_scenarios(state.scene))
 
 
 @router.post(
@@ -69,11 +68,13 @@ def benchmark_scenes(state: State) -> m.BenchmarkScenes:
     responses={**NOT_FOUND, 409: {"description": "The scene is not in the project."}},
 )
 def add_to_benchmark(body: m.BenchmarkScenesRequest, state: State) -> m.BenchmarkScenes:
-    """Add the Godot scenes of scenarios to the benchmark scene's array."""
-    _check_scene(state.scene)
+    """Add the Godot scenes of scenarios to the benchmark scene's array (created if missing)."""
     paths = [_scene_res_path(state, sid) for sid in body.scenario_ids]
-    array = add_benchmark_scenarios(state.scene, paths, replace=body.replace)
-    return m.BenchmarkScenes(scene=_SCENE_RES, scenarios=array)
+    try:
+        array = add_benchmark_scenarios(state.scene, paths, replace=body.replace)
+    except InvalidSpecError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return m.BenchmarkScenes(scene=state.scene_res, scenarios=array)
 
 
 def _run_work(
