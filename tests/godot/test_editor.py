@@ -97,7 +97,7 @@ def _assert_steps(lines: list[str], expected: list[str]) -> None:
     assert problems == [], "\n".join(problems)
 
 
-def test_dock_in_the_real_editor(tmp_path: Path) -> None:
+def test_dock_in_the_real_editor(tmp_path: Path, test_family: str) -> None:
     """Health, families, generate, add/undo/redo, run, Start/Stop, disable/enable."""
     project = tmp_path / "project"
     port = free_port()
@@ -110,6 +110,7 @@ def test_dock_in_the_real_editor(tmp_path: Path) -> None:
             project,
             [
                 "--flow=dock",
+                f"--family={test_family}",
                 "--count=2",
                 f"--start-url=http://127.0.0.1:{start_port}",
                 f"--start-command={start_command}",
@@ -123,7 +124,7 @@ def test_dock_in_the_real_editor(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("engine", ["Jolt Physics", "GodotPhysics3D"])
-def test_addon_in_an_empty_project(tmp_path: Path, engine: str) -> None:
+def test_addon_in_an_empty_project(tmp_path: Path, engine: str, test_family: str) -> None:
     """The copied addon in a fresh project: dock, Add (creating the scene), run, warning."""
     project = tmp_path / "project"
     port = free_port()
@@ -134,12 +135,14 @@ def test_addon_in_an_empty_project(tmp_path: Path, engine: str) -> None:
         settings={"backend/url": f"http://127.0.0.1:{port}"},
     )
     with live_backend(project, tmp_path / "backend.log", port=port):
-        lines = run_editor(project, ["--flow=copied"], home=tmp_path / "home")
+        lines = run_editor(
+            project, ["--flow=copied", f"--family={test_family}"], home=tmp_path / "home"
+        )
     _assert_steps(lines, COPIED_STEPS)
     assert (project / "benchmarking" / "benchmarker.tscn").is_file()
 
 
-def test_addon_next_to_a_host_benchmark_scene(tmp_path: Path) -> None:
+def test_addon_next_to_a_host_benchmark_scene(tmp_path: Path, test_family: str) -> None:
     """A project with its own benchmarking/benchmarker.tscn: refused untouched, then the
     benchmark scene the setting names is used."""
     project = tmp_path / "project"
@@ -156,6 +159,7 @@ def test_addon_next_to_a_host_benchmark_scene(tmp_path: Path) -> None:
             project,
             [
                 "--flow=copied",
+                f"--family={test_family}",
                 "--host-scene=res://benchmarking/benchmarker.tscn",
                 "--benchmark=res://benchgen/benchmark.tscn",
             ],
@@ -169,27 +173,9 @@ def test_addon_next_to_a_host_benchmark_scene(tmp_path: Path) -> None:
     ).read_text(encoding="utf-8")
 
 
-def _repo_copy(dest: Path) -> Path:
-    """Copy the repository's Godot project (sample scenarios included) with the driver on."""
-    dest.mkdir(parents=True)
-    for part in ("addons", "prefabs", "benchmarking", "scenarios"):
-        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns(".godot"))
-    shutil.copytree(REPO / "tests" / "godot" / "editor", dest / "addons" / "benchgen_e2e")
-    text = (REPO / "project.godot").read_text(encoding="utf-8")
-    plugins = 'PackedStringArray("res://addons/benchgen/plugin.cfg")'
-    assert plugins in text
-    text = text.replace(
-        plugins,
-        'PackedStringArray("res://addons/benchgen/plugin.cfg", '
-        '"res://addons/benchgen_e2e/plugin.cfg")',
-    )
-    (dest / "project.godot").write_text(text, encoding="utf-8")
-    return dest
-
-
 def _outcomes(project: Path, agent: str) -> dict[str, list[tuple[str, float]]]:
     run = run_godot(
-        ["--scenarios=scenarios/*/*/godot/scene.tscn", f"--agent={agent}", "--iterations=1"],
+        ["--scenarios=scenarios/*/*/godot/scene.tscn", f"--agent={agent}", "--iterations=2"],
         project_dir=project,
         on_line=None,
         runtime="native",
@@ -201,13 +187,16 @@ def _outcomes(project: Path, agent: str) -> dict[str, list[tuple[str, float]]]:
     }
 
 
-def test_editor_open_and_save_keeps_every_scenario_verified(tmp_path: Path) -> None:
-    """Open and save every sample scene in the editor: verify passes, nothing else is
+def test_editor_open_and_save_keeps_every_scenario_verified(
+    tmp_path: Path, ramp_dataset: Path
+) -> None:
+    """Open and save generated scenes in the editor: verify passes, nothing else is
     rewritten, and each scene runs exactly as before (oracle and null, same times)."""
-    project = _repo_copy(tmp_path / "project")
+    project = make_project(tmp_path / "project")
+    shutil.copytree(ramp_dataset, project / "scenarios", ignore=shutil.ignore_patterns("*.sqlite*"))
     before = {p: p.read_bytes() for p in (project / "scenarios").rglob("*") if p.is_file()}
     scenes = sorted((project / "scenarios").glob("*/*/godot/scene.tscn"))
-    assert len(scenes) == 12
+    assert len(scenes) == 3
     expected = {agent: _outcomes(project, agent) for agent in ("oracle", "null")}
     lines = run_editor(
         project,
@@ -221,7 +210,7 @@ def test_editor_open_and_save_keeps_every_scenario_verified(tmp_path: Path) -> N
     assert added == set()
     assert all("unique_id=" in s.read_text(encoding="utf-8") for s in scenes)  # re-saved
     reports = [verify_folder(s.parents[1]) for s in scenes]
-    assert [r.scenario_id for r in reports if not r.ok] == []
+    assert [(r.scenario_id, r.reasons) for r in reports if not r.ok] == []
     for agent, outcomes in expected.items():
         assert _outcomes(project, agent) == outcomes, agent
 

@@ -62,7 +62,7 @@ func _dock_flow() -> void:
 	var model: BenchgenDockModel = dock.get("model")
 	_check(not (dock.find_child("EngineWarning", true, false) as Label).visible, "no-jolt-warning")
 	var count := int(_arg("count", "2"))
-	if not await _generate(dock, model, _arg("family", "ramp_to_goal"), count, true):
+	if not await _generate(dock, model, _arg("family", "push_to_goal"), count, true):
 		return
 	await _add_undo_redo(dock, model)
 	await _run_benchmark(dock, model, count)
@@ -78,7 +78,7 @@ func _copied_flow() -> void:
 	var warning := dock.find_child("EngineWarning", true, false) as Label
 	var jolt: bool = ProjectSettings.get_setting("physics/3d/physics_engine", "") == "Jolt Physics"
 	_check(warning.visible != jolt, "engine-warning", "shown=%s on %s" % [warning.visible, jolt])
-	if not await _generate(dock, model, _arg("family", "ramp_to_goal"), 1, false):
+	if not await _generate(dock, model, _arg("family", "push_to_goal"), 1, false):
 		return
 	var host_scene := _arg("host-scene")
 	if not host_scene.is_empty():
@@ -116,7 +116,7 @@ func _show_flow() -> void:
 		return
 	var model: BenchgenDockModel = dock.get("model")
 	var count := int(_arg("count", "3"))
-	if await _generate(dock, model, _arg("family", "ramp_to_goal"), count, true):
+	if await _generate(dock, model, _arg("family", "push_to_goal"), count, true):
 		await _add_undo_redo(dock, model, false)
 		await _run_benchmark(dock, model, count)
 	# Bring the Benchgen tab to the front of its dock slot (the Inspector shares it).
@@ -206,8 +206,12 @@ func _generate(
 			"thumbnails",
 			"%d loaded, %d shown" % [_thumbnails, shown]
 		)
+	# One row per scenario tried (a rejected seed shows with its reasons), count promoted.
 	var rows := (dock.find_child("ScenarioTree", true, false) as Tree).get_root()
-	_check(rows != null and rows.get_child_count() == count, "scenario-rows")
+	var promoted := 0
+	for row: TreeItem in rows.get_children() if rows != null else []:
+		promoted += int(row.get_text(2) == "promoted")
+	_check(promoted == count, "scenario-rows", "%d promoted rows" % promoted)
 	return done
 
 

@@ -146,8 +146,14 @@ def test_export_is_deterministic(scenario: Path) -> None:
     written = export_scenario(load_spec(scenario), scenario)
     second = {p.name: p.read_bytes() for p in (scenario / "godot").iterdir()}
     assert first == second
-    assert sorted(p.name for p in written) == sorted(second)
+    godot_files = [p for p in written if p.parent.name == "godot"]
+    assert sorted(p.name for p in godot_files) == sorted(second)
     assert written[0] == scenario / "godot" / "scene.tscn"
+    # meshes/ (and renders/ when there) are marked for the Godot editor to skip.
+    assert {p.relative_to(scenario).as_posix() for p in written if p not in godot_files} == {
+        f"{d}/.gdignore" for d in ("meshes", "renders") if (scenario / d).is_dir()
+    }
+    assert (scenario / "meshes" / ".gdignore").read_bytes() == b""
 
 
 def test_every_ext_resource_path_exists(scenario: Path) -> None:
@@ -300,25 +306,34 @@ def test_zones_are_boxes_with_runtime_scripts(scenario: Path) -> None:
         assert name in nodes
 
 
+def _solution(scene: str) -> dict[str, str]:
+    """Return the reference solution sub-resource of a scene (the root's solution)."""
+    root = _nodes(scene)["."]
+    (solution_id,) = re.findall(r'SubResource\("([^"]+)"\)', root["reference_solution"])
+    solution = _sub_resources(scene)[solution_id]
+    assert solution["type"] == "Resource"
+    return solution
+
+
 def test_push_solution_is_converted(scenario: Path) -> None:
     spec = load_spec(scenario)
-    text = (scenario / "godot" / "reference_solution.tres").read_text("utf-8")
-    assert 'script_class="BenchgenReferenceSolution"' in text
-    props = dict(_sections(text)[-1][1])
+    text = (scenario / "godot" / "scene.tscn").read_text("utf-8")
+    assert not (scenario / "godot" / "reference_solution.tres").exists()
+    props = _solution(text)
     assert spec.reference_solution.push is not None
     np.testing.assert_allclose(
         _numbers(props["push_velocity"]),
         point_to_godot(spec.reference_solution.push.velocity),
     )
-    assert props["piece_shapes"] == "Array[Shape3D]([])"
+    assert "piece_shapes" not in props  # an empty array is the default: not written
 
 
 def test_placed_parts_become_convex_pieces(scenario: Path) -> None:
     spec = _rotated_spec(load_spec(scenario))
     export_scenario(spec, scenario)
-    text = (scenario / "godot" / "reference_solution.tres").read_text("utf-8")
+    text = (scenario / "godot" / "scene.tscn").read_text("utf-8")
     subs = _sub_resources(text)
-    props = dict(_sections(text)[-1][1])
+    props = _solution(text)
     shape_ids = re.findall(r'SubResource\("([^"]+)"\)', props["piece_shapes"])
     xforms = re.findall(r"Transform3D\([^)]*\)", props["piece_transforms"])
     pieces = [p.pieces[0] for p in placed_parts(spec.reference_solution, spec.action_space)]
@@ -358,7 +373,7 @@ def test_cli_exports_and_rehashes(ramp_dataset: Path, tmp_path: Path) -> None:
     for folder in folders:
         spec = load_spec(folder)
         assert "godot/scene.tscn" in spec.files
-        assert "godot/reference_solution.tres" in spec.files
+        assert "meshes/.gdignore" in spec.files
         assert spec.files == file_hashes(folder)
         report = verify_folder(folder)
         assert all(c.passed for c in report.checks if c.name == "hashes"), report.checks
