@@ -9,7 +9,7 @@ extends VBoxContainer
 ## [code]plugin.gd[/code]) edits the benchmark scene with undo; elsewhere the backend does.
 
 ## Agents offered for benchmark runs.
-const AGENTS: PackedStringArray = ["null", "random", "oracle"]
+const AGENTS: PackedStringArray = ["null", "random", "oracle", "llm"]
 ## Height of a thumbnail in pixels.
 const THUMBNAIL_HEIGHT := 60
 
