@@ -36,7 +36,15 @@ from benchgen.spec.models import (
 )
 from benchgen.spec.pieces import box_piece
 
-__all__ = ["FAMILY", "GapBridge", "PathFrame", "bay_walls", "climb_speed", "jump_reach"]
+__all__ = [
+    "FAMILY",
+    "GapBridge",
+    "PathFrame",
+    "bay_walls",
+    "climb_speed",
+    "corners_xy",
+    "jump_reach",
+]
 
 FLOOR_T = 0.05
 PLANK_T = 0.008  # thin, so the rolling ball climbs the step onto it without a chamfer
@@ -165,7 +173,7 @@ class GapBridge(Family):
         plank_len = 2 * (crossing + OVERLAP)
         plank_at = frame.point(0.0, 0.0, h + PLANK_T / 2)
 
-        corners = [c for w in walls for c in _corners_xy(w)]
+        corners = [c for w in walls for c in corners_xy(w)]
         y_half = max(max(abs(c[1]) for c in corners), abs(ball[1]) + r, 0.3) + 0.05
         len_a = -ball[0] + r + 0.1
         len_b = max(c[0] for c in corners) - gap + 0.08
@@ -219,7 +227,7 @@ class GapBridge(Family):
         )
 
 
-def _corners_xy(piece: Piece) -> list[tuple[float, float]]:
+def corners_xy(piece: Piece) -> list[tuple[float, float]]:
     """Return the four corners of a yawed box piece in the horizontal plane."""
     hx, hy = piece.size[0], piece.size[1]
     w, _, _, z = piece.pose.quat
