@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
-from benchgen.families.gap_bridge import PathFrame, bay_walls, corners_xy
+from benchgen.families.gap_bridge import PathFrame, bay_walls, ceil_mm, corners_xy
 from benchgen.spec.models import (
     ActionSpace,
     PartKind,
@@ -89,7 +89,7 @@ class DeflectorBank(Family):
         # path it is entered by (return_deg below the axis). The shield is nearer the ball
         # than the mouth is, so this wide it hides the whole mouth by a ball radius.
         mouth_y = p.bin_length / 2 * math.sin(beta) + half_bin * math.cos(beta)
-        ys = mouth_y + r + p.shield_margin
+        ys = ceil_mm(mouth_y + r + p.shield_margin)  # solids cut to the mm (see gap_bridge)
         xs = (ys + r + p.pass_clear) / math.tan(alpha)  # the shot clears the shield's end
         # The reference shot meets the deflector just past the shield, then heads for the
         # bin's centre.
@@ -119,8 +119,8 @@ class DeflectorBank(Family):
         far_x = max(c[0] for w in walls for c in corners_xy(w))
         shield = box_piece([SHIELD_T, 2 * ys, h], [xs + SHIELD_T / 2, 0.0, h / 2])
         y_zone = max(hit[1] + 0.25, half_bin + 0.3)
-        x_min, x_max = -r - 0.4, far_x + 0.4
-        y_max = y_zone + 0.4
+        x_min, x_max = -ceil_mm(r + 0.4), ceil_mm(far_x + 0.4)
+        y_max = ceil_mm(y_zone + 0.4)
         floor = box_piece(
             [x_max - x_min, 2 * y_max, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import ClassVar
 
 from benchgen.families.base import Family, FamilyParams, Layout, PushSearch, box, ranged, zone
 from benchgen.spec.models import (
@@ -41,6 +42,7 @@ __all__ = [
     "GapBridge",
     "PathFrame",
     "bay_walls",
+    "ceil_mm",
     "climb_speed",
     "corners_xy",
     "jump_reach",
@@ -150,6 +152,9 @@ class GapBridge(Family):
     )
     Params = GapBridgeParams
     push_search = PushSearch(speed_span=0.2, angle_span_deg=3.0, steps=5)
+    narrow_ranges: ClassVar[dict[str, str]] = {
+        "friction": "within ±30 % so that a pushed ball rolls before it reaches the plank",
+    }
 
     def layout(self, params: FamilyParams) -> Layout:
         p = (
@@ -159,7 +164,7 @@ class GapBridge(Family):
         )
         h, r = p.platform_height, p.ball_radius
         speed = round(1.4 * CLIMB_SLACK * climb_speed(r, PLANK_T), 3)
-        gap = max(p.gap, FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED))
+        gap = round(max(p.gap, FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED)), 4)
         phi = math.radians(p.skew_deg)
         # The path crosses the pit's middle at y = 0; the ball starts run_up before the edge.
         frame = PathFrame([gap / 2, 0.0], p.skew_deg)
@@ -174,9 +179,11 @@ class GapBridge(Family):
         plank_at = frame.point(0.0, 0.0, h + PLANK_T / 2)
 
         corners = [c for w in walls for c in corners_xy(w)]
-        y_half = max(max(abs(c[1]) for c in corners), abs(ball[1]) + r, 0.3) + 0.05
-        len_a = -ball[0] + r + 0.1
-        len_b = max(c[0] for c in corners) - gap + 0.08
+        # Solids cut to the millimetre: model.xml keeps 6 significant digits (MuJoCo's
+        # to_xml), so the model read back is the model verified.
+        y_half = ceil_mm(max(max(abs(c[1]) for c in corners), abs(ball[1]) + r, 0.3) + 0.05)
+        len_a = ceil_mm(-ball[0] + r + 0.1)
+        len_b = ceil_mm(max(c[0] for c in corners) - gap + 0.08)
         x_min, x_max = -len_a - 0.1, gap + len_b + 0.1
         floor = box_piece(
             [x_max - x_min, 2 * y_half + 0.2, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
@@ -225,6 +232,11 @@ class GapBridge(Family):
             ),
             horizon_s=6.0,
         )
+
+
+def ceil_mm(value: float) -> float:
+    """Round a length up to the next millimetre."""
+    return math.ceil(value * 1000 - 1e-6) / 1000
 
 
 def corners_xy(piece: Piece) -> list[tuple[float, float]]:

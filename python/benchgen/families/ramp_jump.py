@@ -17,8 +17,10 @@ before it reaches the ramp; the bin's walls are at least 2.2 ball radii tall.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from benchgen.families.base import Family, FamilyParams, Layout, PushSearch, box, ranged, zone
+from benchgen.families.gap_bridge import ceil_mm
 from benchgen.spec.models import (
     ActionSpace,
     PartKind,
@@ -74,6 +76,9 @@ class RampJump(Family):
     )
     Params = RampJumpParams
     push_search = PushSearch(speed_span=0.15, angle_span_deg=3.0, steps=5)
+    narrow_ranges: ClassVar[dict[str, str]] = {
+        "friction": "within ±30 % so that the pushed ball rolls before it reaches the ramp",
+    }
 
     def layout(self, params: FamilyParams) -> Layout:
         p = params if isinstance(params, RampJumpParams) else RampJumpParams.model_validate(params)
@@ -113,7 +118,7 @@ class RampJump(Family):
         x_ball = x_low - r - max(p.run_up, slide + 0.03)
 
         walls = _bin(near, far, half_w, wall_h)
-        x_min, x_max = x_ball - r - 0.3, far + WALL_T + 0.3
+        x_min, x_max = -ceil_mm(r - x_ball + 0.3), ceil_mm(far + WALL_T + 0.3)  # see gap_bridge
         y_max = half_w + WALL_T + 0.4
         floor = box_piece(
             [x_max - x_min, 2 * y_max, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]

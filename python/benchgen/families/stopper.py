@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.families.gap_bridge import ceil_mm
 from benchgen.spec.models import (
     ActionSpace,
     PartKind,
@@ -81,9 +82,9 @@ class Stopper(Family):
         ux, uy = math.cos(bearing), math.sin(bearing)
         gx, gy = p.goal_distance * ux, p.goal_distance * uy
         half = (s + p.goal_size) / 2
-        ahead = gx + half + p.beyond
-        half_w = abs(gy) + half + p.side
-        back = p.back + s / 2
+        ahead = ceil_mm(gx + half + p.beyond)  # solids cut to the mm (see gap_bridge)
+        half_w = ceil_mm(abs(gy) + half + p.side)
+        back = ceil_mm(p.back + s / 2)
         far = math.hypot(max(ahead, back), half_w)
         # The slowest launch must slide past the farthest corner: v² / (2 μ g) > far + margin.
         mu = min(p.friction, MIN_PUSH_SPEED**2 / (2 * G * (far + s + SLIDE_MARGIN)))

@@ -18,12 +18,14 @@ so that a pushed ball starts rolling before it reaches the first plank.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from benchgen.families.base import Family, FamilyParams, Layout, PushSearch, box, ranged, zone
 from benchgen.families.gap_bridge import (
     FLY_SLACK,
     PathFrame,
     bay_walls,
+    ceil_mm,
     climb_speed,
     corners_xy,
     jump_reach,
@@ -89,16 +91,19 @@ class TwoPlankBridge(Family):
     )
     Params = TwoPlankParams
     push_search = PushSearch(speed_span=0.2, angle_span_deg=3.0, steps=5)
+    narrow_ranges: ClassVar[dict[str, str]] = {
+        "friction": "within ±30 % so that a pushed ball rolls before it reaches the first plank",
+    }
 
     def layout(self, params: FamilyParams) -> Layout:
         p = params if isinstance(params, TwoPlankParams) else TwoPlankParams.model_validate(params)
         h, r = p.platform_height, p.ball_radius
         speed = round(1.4 * CLIMB_SLACK * climb_speed(r, PLANK_T), 3)
         least = FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED)
-        g1, g2 = max(p.gap_near, least), max(p.gap_far, least)
+        g1, g2 = round(max(p.gap_near, least), 4), round(max(p.gap_far, least), 4)
         cos = math.cos(math.radians(p.skew_deg))
         overlap = r + 0.06  # plank on each support, along the plank: the ball is on it first
-        pier_len = 2 * overlap * cos + PLANK_SPACING + p.pier_extra  # along x
+        pier_len = ceil_mm(2 * overlap * cos + PLANK_SPACING + p.pier_extra)  # along x
         pier_x = g1 + pier_len / 2
         pit = g1 + pier_len + g2
         # The path crosses the pier's middle at y = 0.
@@ -127,14 +132,14 @@ class TwoPlankBridge(Family):
         zone_lo = min(-ZONE_REACH, min(plank_x) - slack)
         zone_hi = max(pit + ZONE_REACH, max(plank_x) + slack)
         corners = [c for w in walls for c in corners_xy(w)]
-        y_half = max(max(abs(c[1]) for c in corners), abs(ball[1]) + r, 0.3) + 0.05
-        len_a = -ball[0] + r + 0.1
-        len_b = max(c[0] for c in corners) - pit + 0.08
+        y_half = ceil_mm(max(max(abs(c[1]) for c in corners), abs(ball[1]) + r, 0.3) + 0.05)
+        len_a = ceil_mm(-ball[0] + r + 0.1)  # solids cut to the mm (see gap_bridge)
+        len_b = ceil_mm(max(c[0] for c in corners) - pit + 0.08)
         x_min, x_max = -len_a - 0.1, pit + len_b + 0.1
         floor = box_piece(
             [x_max - x_min, 2 * y_half + 0.2, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
         )
-        pier_w = PLANK_WIDTH / cos + pier_len * math.tan(math.radians(p.skew_deg)) + 0.12
+        pier_w = ceil_mm(PLANK_WIDTH / cos + pier_len * math.tan(math.radians(p.skew_deg)) + 0.12)
         colour = (0.7, 0.6, 0.45, 1)
         statics = [
             self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
