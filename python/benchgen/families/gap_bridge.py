@@ -164,7 +164,7 @@ class GapBridge(Family):
         )
         h, r = p.platform_height, p.ball_radius
         speed = round(1.4 * CLIMB_SLACK * climb_speed(r, PLANK_T), 3)
-        gap = round(max(p.gap, FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED)), 4)
+        gap = ceil_mm(max(p.gap, FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED)))
         phi = math.radians(p.skew_deg)
         # The path crosses the pit's middle at y = 0; the ball starts run_up before the edge.
         frame = PathFrame([gap / 2, 0.0], p.skew_deg)

@@ -100,7 +100,7 @@ class TwoPlankBridge(Family):
         h, r = p.platform_height, p.ball_radius
         speed = round(1.4 * CLIMB_SLACK * climb_speed(r, PLANK_T), 3)
         least = FLY_SLACK * jump_reach(r, MAX_PUSH_SPEED)
-        g1, g2 = round(max(p.gap_near, least), 4), round(max(p.gap_far, least), 4)
+        g1, g2 = ceil_mm(max(p.gap_near, least)), ceil_mm(max(p.gap_far, least))
         cos = math.cos(math.radians(p.skew_deg))
         overlap = r + 0.06  # plank on each support, along the plank: the ball is on it first
         pier_len = ceil_mm(2 * overlap * cos + PLANK_SPACING + p.pier_extra)  # along x
