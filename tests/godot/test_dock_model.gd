@@ -209,10 +209,10 @@ func test_agent_choices_list_llm_configs_next_to_the_baselines() -> void:
 	check_eq(choices[4]["config"], "smollm2", "with its configuration")
 	check_eq(choices[1]["config"], "", "a baseline has no configuration")
 	check_eq(BenchgenDockModel.agent_choices_of(PackedStringArray()).size(), 3, "no LLM")
-	var results := {"report": {"agreement": {"attempts": 6, "same_outcome": 5}}}
+	var results := {"report": {"agreement": {"attempts": 7, "compared": 6, "same_outcome": 5}}}
 	check_eq(
 		BenchgenDockModel.agreement_text(results),
-		"MuJoCo and Godot agreed on 5 of 6 attempts",
+		"MuJoCo and Godot agreed on 5 of 6 simulated attempts",
 		"agreement line"
 	)
 	check_eq(BenchgenDockModel.agreement_text({"report": {}}), "", "no agreement without an LLM")

@@ -194,8 +194,8 @@ static func agreement_text(results: Variant) -> String:
 	if not agreement is Dictionary:
 		return ""
 	return (
-		"MuJoCo and Godot agreed on %d of %d attempts"
-		% [int(agreement.get("same_outcome", 0)), int(agreement.get("attempts", 0))]
+		"MuJoCo and Godot agreed on %d of %d simulated attempts"
+		% [int(agreement.get("same_outcome", 0)), int(agreement.get("compared", 0))]
 	)
 
 

@@ -14,6 +14,8 @@ extends BenchgenAgentPolicy
 
 ## The backend's solve endpoint.
 const SOLVE_PATH := "/api/solve"
+## MuJoCo outcomes of solutions that were never simulated (Godot then applies nothing).
+const NOT_SIMULATED: PackedStringArray = ["INVALID_ACTION", "ENDPOINT_ERROR"]
 
 ## Base URL of the benchgen backend ([code]benchgen serve[/code]).
 var backend_url: String = "http://127.0.0.1:8765"
@@ -89,12 +91,19 @@ func act(manager: BenchgenScenarioManager) -> void:
 ## [param report], and print the agreement.
 func finish(report: Dictionary) -> void:
 	var agree := 0
+	var compared := 0
 	for entry: Dictionary in _attempts:
-		agree += int(entry["agree"])
+		compared += int(entry["agree"] != null)
+		agree += int(entry["agree"] == true)
 	report["solver"] = {"backend": backend_url, "agent": solver, "config": config}
 	report["attempts"] = _attempts.duplicate(true)
-	report["agreement"] = {"attempts": _attempts.size(), "same_outcome": agree}
-	print("mujoco/godot agreement: %d of %d attempts had the same outcome" % [agree, _attempts.size()])
+	report["agreement"] = {"attempts": _attempts.size(), "compared": compared, "same_outcome": agree}
+	print(
+		(
+			"mujoco/godot agreement: %d of %d simulated attempts had the same outcome (%d attempts)"
+			% [agree, compared, _attempts.size()]
+		)
+	)
 	if _http != null:
 		_http.queue_free()
 		_http = null
@@ -176,11 +185,18 @@ func _on_outcome(success: bool, reason: String) -> void:
 			"error": _pending.get("error", proposal.get("error")),
 			"mujoco": mujoco,
 			"godot": outcome,
-			"agree": mujoco is Dictionary and bool(mujoco["success"]) == success,
+			# Compared only where both engines ran the solution (not refused, not unanswered).
+			"agree": _agrees(mujoco, success),
 		}
 	)
 	_pending = {}
 	_fetch()
+
+
+func _agrees(mujoco: Variant, success: bool) -> Variant:
+	if not mujoco is Dictionary or str(mujoco.get("reason")) in NOT_SIMULATED:
+		return null
+	return bool(mujoco["success"]) == success
 
 
 func _points(values: Array) -> PackedVector3Array:
