@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=5)
     parser.add_argument("--agent", default="search")
     parser.add_argument("--smoke", action="store_true", help="one push_to_goal scenario, K=2")
+    parser.add_argument("--dataset", type=Path, help="evaluate this dataset instead")
     args = parser.parse_args()
     if args.smoke:
         args.per_family, args.family, args.attempts = 1, ["push_to_goal"], 2
@@ -42,10 +43,13 @@ def main() -> None:
     from benchgen.pipeline import generate
 
     names = args.family or family_names()
-    out = REPO / "out" / "bench-eval"
+    out = args.dataset or REPO / "out" / "bench-eval"
     start = time.perf_counter()
-    generate(names, count=args.per_family, seed=900, out=out, workers=2, renders=False, godot=False)
-    scenarios = load_dataset(out, families=names, limit=args.per_family)
+    if args.dataset is None:
+        generate(
+            names, count=args.per_family, seed=900, out=out, workers=2, renders=False, godot=False
+        )
+    scenarios = load_dataset(out, families=args.family, limit=args.per_family)
     print(f"dataset: {len(scenarios)} scenarios ({time.perf_counter() - start:.1f} s)")
     run = Path(tempfile.mkdtemp(prefix="bench-eval-"))
     try:

@@ -197,3 +197,24 @@ func test_backend_command_words() -> void:
 	)
 	check_eq(BenchgenBackendProcess.command_argv("  ", "/p"), PackedStringArray(), "blank")
 	done()
+
+
+func test_agent_choices_list_llm_configs_next_to_the_baselines() -> void:
+	var choices := BenchgenDockModel.agent_choices_of(PackedStringArray(["gpt", "smollm2"]))
+	var labels: Array[String] = []
+	for choice: Dictionary in choices:
+		labels.append(choice["label"])
+	check_eq(labels, ["null", "random", "oracle", "llm: gpt", "llm: smollm2"], "labels")
+	check_eq(choices[4]["agent"], "llm", "an LLM choice runs the llm agent")
+	check_eq(choices[4]["config"], "smollm2", "with its configuration")
+	check_eq(choices[1]["config"], "", "a baseline has no configuration")
+	check_eq(BenchgenDockModel.agent_choices_of(PackedStringArray()).size(), 3, "no LLM")
+	var results := {"report": {"agreement": {"attempts": 7, "compared": 6, "same_outcome": 5}}}
+	check_eq(
+		BenchgenDockModel.agreement_text(results),
+		"MuJoCo and Godot agreed on 5 of 6 simulated attempts",
+		"agreement line"
+	)
+	check_eq(BenchgenDockModel.agreement_text({"report": {}}), "", "no agreement without an LLM")
+	check_eq(BenchgenDockModel.agreement_text(null), "", "no results")
+	done()

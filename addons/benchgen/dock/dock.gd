@@ -12,7 +12,7 @@ extends VBoxContainer
 ## runs. It warns when the project's 3D physics engine is not Jolt.
 
 ## Agents offered for benchmark runs.
-const AGENTS: PackedStringArray = ["null", "random", "oracle"]
+const AGENTS: PackedStringArray = ["null", "random", "oracle", "llm"]
 ## Height of a thumbnail in pixels.
 const THUMBNAIL_HEIGHT := 60
 ## The 3D physics engine benchgen tunes and checks scenarios for.
@@ -162,16 +162,17 @@ static func engine_warning() -> String:
 	)
 
 
-## Press Run benchmark with the agent and iterations chosen in the dock.
+## Press Run benchmark with the agent (a baseline or an LLM configuration) and iterations
+## chosen in the dock.
 func run_benchmark() -> bool:
-	var agent := AGENTS[maxi(0, _agent_picker.selected)]
-	return await model.run_benchmark(agent, int(_iterations_spin.value))
+	var choice: Dictionary = model.agent_choices[maxi(0, _agent_picker.selected)]
+	return await model.run_benchmark(
+		choice["agent"], int(_iterations_spin.value), 0.0, choice["config"]
+	)
 
 
 func _set_up_controls() -> void:
-	_agent_picker.clear()
-	for agent: String in AGENTS:
-		_agent_picker.add_item(agent)
+	_on_model_agents_changed(model.agent_choices)
 	_scenario_tree.set_column_title(0, "scenario")
 	_scenario_tree.set_column_title(1, "stage")
 	_scenario_tree.set_column_title(2, "status")
@@ -201,6 +202,7 @@ func _connect_model() -> void:
 	model.benchmark_scenes_changed.connect(_on_model_benchmark_scenes_changed)
 	model.benchmark_changed.connect(_on_model_benchmark_changed)
 	model.error_reported.connect(_show_error)
+	model.agents_changed.connect(_on_model_agents_changed)
 
 
 func _update_buttons() -> void:
@@ -372,9 +374,20 @@ func _on_model_benchmark_scenes_changed(scenes: PackedStringArray) -> void:
 	_benchmark_status.text = "The benchmark scene holds %d scenario(s)." % scenes.size()
 
 
+func _on_model_agents_changed(choices: Array[Dictionary]) -> void:
+	var kept := _agent_picker.selected
+	_agent_picker.clear()
+	for choice: Dictionary in choices:
+		_agent_picker.add_item(choice["label"])
+	_agent_picker.select(clampi(kept, 0, choices.size() - 1))
+
+
 func _on_model_benchmark_changed(run: Dictionary) -> void:
 	var run_state := str(run.get("state", ""))
 	_benchmark_status.text = "Benchmark %s: %s" % [run_state, str(run.get("last_line", ""))]
+	var agreement := BenchgenDockModel.agreement_text(run.get("results"))
+	if not agreement.is_empty():
+		_benchmark_status.text += " — " + agreement
 	var rows := BenchgenDockModel.result_rows(run.get("results"))
 	if rows.is_empty():
 		return

@@ -26,6 +26,8 @@ signal benchmark_scenes_changed(scenes: PackedStringArray)
 signal benchmark_changed(run: Dictionary)
 ## Emitted with a sentence when anything failed.
 signal error_reported(message: String)
+## Emitted when the agents a benchmark run can use arrived ([member agent_choices]).
+signal agents_changed(choices: Array[Dictionary])
 
 ## Where the dock is in its flow.
 enum State {
@@ -71,6 +73,9 @@ var run_id: String = ""
 var benchmark_run: Dictionary = {}
 ## The last error sentence; empty after a success.
 var last_error: String = ""
+## Agents for benchmark runs: Godot's baselines, then one per LLM configuration of the
+## backend, each [code]{"label", "agent", "config"}[/code] (see [method agent_choices_of]).
+var agent_choices: Array[Dictionary] = agent_choices_of(PackedStringArray())
 
 var _poll_timer: Timer
 var _closing: bool = false
@@ -190,6 +195,32 @@ static func result_rows(results: Variant) -> Array[Dictionary]:
 	return rows
 
 
+## Return the agent choices for the LLM configurations [param llms]: the baselines first
+## (every agent of [code]BenchgenRunArgs.AGENTS[/code] but [code]llm[/code]), then
+## [code]llm: NAME[/code] for each configuration.
+static func agent_choices_of(llms: PackedStringArray) -> Array[Dictionary]:
+	var choices: Array[Dictionary] = []
+	for agent: String in BenchgenRunArgs.AGENTS:
+		if agent != "llm":
+			choices.append({"label": agent, "agent": agent, "config": ""})
+	for config: String in llms:
+		choices.append({"label": "llm: " + config, "agent": "llm", "config": config})
+	return choices
+
+
+## Return the line that says how often MuJoCo and Godot agreed in a run's
+## [code]results[/code] (LLM runs record both engines' outcome of every attempt), or "".
+static func agreement_text(results: Variant) -> String:
+	var report: Variant = results.get("report") if results is Dictionary else null
+	var agreement: Variant = report.get("agreement") if report is Dictionary else null
+	if not agreement is Dictionary:
+		return ""
+	return (
+		"MuJoCo and Godot agreed on %d of %d simulated attempts"
+		% [int(agreement.get("same_outcome", 0)), int(agreement.get("compared", 0))]
+	)
+
+
 ## Return True while a request of the flow is in progress.
 func is_busy() -> bool:
 	return state in [State.GENERATING, State.ADDING, State.BENCHMARKING]
@@ -247,11 +278,21 @@ func load_families() -> bool:
 	return true
 
 
-## Check health, then load the families; return True when both worked.
+## Load the agents the backend offers (its LLM configurations); return True on success.
+func load_agents() -> bool:
+	var response := await client.get_json("/api/agents")
+	if not _succeeded(response):
+		return false
+	agent_choices = agent_choices_of(PackedStringArray((response.data as Dictionary)["llms"]))
+	agents_changed.emit(agent_choices)
+	return true
+
+
+## Check health, then load the families and the agents; return True when all worked.
 func refresh() -> bool:
 	if not await check_health():
 		return false
-	return await load_families()
+	return await load_families() and await load_agents()
 
 
 ## Generate [param count] scenarios of [param family] from [param first_seed] and poll the
@@ -336,8 +377,12 @@ func mark_added(scenes: PackedStringArray) -> void:
 
 ## Run the benchmark scene on the backend and poll the run to its end; return True when it
 ## finished [code]done[/code].
-func run_benchmark(agent: String = "null", iterations: int = 0, timeout_s: float = 0.0) -> bool:
+func run_benchmark(
+	agent: String = "null", iterations: int = 0, timeout_s: float = 0.0, config: String = ""
+) -> bool:
 	var body := {"agent": agent}
+	if not config.is_empty():
+		body["config"] = config
 	if iterations > 0:
 		body["iterations"] = iterations
 	if timeout_s > 0.0:

@@ -104,10 +104,13 @@ func run_scenes(scenes: Array[PackedScene], args: BenchgenRunArgs) -> Dictionary
 	if args.screenshot:
 		switcher.scenario_started.connect(_announce_screenshot, CONNECT_ONE_SHOT)
 	var agent := BenchgenScenarioSwitcher.create_agent(args.agent, args.rng_seed)
+	agent.configure(args)
 	var results: Array[Dictionary] = await switcher.run(
 		scenes, agent, args.iterations, args.timeout_s
 	)
-	return make_report(args.agent, results)
+	var report := make_report(args.agent, results)
+	agent.finish(report)
+	return report
 
 
 ## Return the scenes to run: [member scenarios] (or, when empty, the array of the benchmark

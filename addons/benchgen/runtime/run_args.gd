@@ -13,8 +13,12 @@ const USAGE := """usage: godot --headless --path . -- [options]
                      setting benchgen/benchmark/scene, else res://benchmarking/benchmarker.tscn)
   --iterations=N     iterations per scenario (default: each scenario's max_iterations)
   --timeout=S        simulated seconds per iteration (default: each scenario's timeout_s)
-  --agent=NAME       null | random | oracle (default: null)
+  --agent=NAME       null | random | oracle | llm (default: null)
   --seed=N           seed of the random agent (default: 0)
+  --config=NAME      llm: the backend's LLM configuration (default: its default)
+  --backend=URL      llm: the benchgen backend solving through POST /api/solve
+                     (default: http://127.0.0.1:8765)
+  --token=TOKEN      llm: the backend's token, when it asks for one
   --speed=X          simulated seconds per real second, same step size (default: 30)
   --out=PATH         write the results JSON there (user:// or an absolute path)
   --render           keep rendering (off by default: it only costs time)
@@ -23,7 +27,7 @@ const USAGE := """usage: godot --headless --path . -- [options]
   --e2e-dock         run the dock's end-to-end test against the backend serving this page
   --help             print this text"""
 ## Agent names accepted by [code]--agent[/code].
-const AGENTS: PackedStringArray = ["null", "random", "oracle"]
+const AGENTS: PackedStringArray = ["null", "random", "oracle", "llm"]
 
 ## The [code]--scenarios[/code] glob as a res:// pattern; empty when not given.
 var scenarios_glob: String = ""
@@ -37,6 +41,12 @@ var timeout_s: float = 0.0
 var agent: String = "null"
 ## Seed of the agent's random numbers.
 var rng_seed: int = 0
+## The LLM configuration the llm agent asks the backend for; empty for its default.
+var config: String = ""
+## The backend the llm agent acts through.
+var backend_url: String = "http://127.0.0.1:8765"
+## The backend's token; empty when it asks for none.
+var token: String = ""
 ## Simulated seconds per real second.
 var speed: float = 30.0
 ## Where to write the results JSON; empty for nowhere.
@@ -95,6 +105,14 @@ func _take(arg: String) -> void:
 				error = "--agent=%s is not an agent; use one of %s." % [value, ", ".join(AGENTS)]
 		"--out":
 			out_path = value
+		"--config":
+			config = value
+		"--backend":
+			backend_url = value.trim_suffix("/")
+			if not (value.begins_with("http://") or value.begins_with("https://")):
+				error = "--backend=%s is not a URL; use e.g. --backend=http://127.0.0.1:8765." % value
+		"--token":
+			token = value
 		"--render":
 			render = true
 		"--screenshot":

@@ -16,6 +16,7 @@ const _AGENTS := {
 	"null": preload("res://addons/benchgen/runtime/agents/null_agent.gd"),
 	"random": preload("res://addons/benchgen/runtime/agents/random_agent.gd"),
 	"oracle": preload("res://addons/benchgen/runtime/agents/oracle_agent.gd"),
+	"llm": preload("res://addons/benchgen/runtime/agents/llm_agent.gd"),
 }
 
 
@@ -64,6 +65,7 @@ func run_scenario(
 		manager.timeout_s = timeout_s
 	manager.iteration_started.connect(func(_index: int) -> void: agent.act(manager))
 	add_child(manager)
+	agent.begin(manager)
 	scenario_started.emit(manager)
 	var results: Dictionary = await manager.scenario_complete
 	remove_child(manager)

@@ -36,9 +36,10 @@ app.add_typer(eval_app, name="eval")
 def leaderboard_table(results: list[Any], *, title: str) -> Table:
     """Return the leaderboard of one or more runs' results as a rich table."""
     table = Table(title=title)
-    table.add_column("agent")
-    for column in ("tasks", "success@1", "success@K", "AUCCESS", "tokens", "top failures"):
-        table.add_column(column, justify="left" if column == "top failures" else "right")
+    table.add_column("agent", no_wrap=True)
+    for column in ("tasks", "success@1", "success@K", "AUCCESS", "tokens"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("top failures", overflow="fold")
     for result in results:
         for score in result.agents:
             failures = sorted(score.failures.items(), key=lambda kv: -kv[1])[:3]

@@ -8,6 +8,8 @@ template in headless Chromium. Imports of Playwright happen inside the commands 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +33,17 @@ def run(
     ] = None,
     iterations: Annotated[int | None, typer.Option(min=1, help="Iterations per scenario.")] = None,
     agent: Annotated[str, typer.Option(help=" | ".join(GODOT_AGENTS) + ".")] = "null",
+    config: Annotated[
+        str | None, typer.Option(help="llm: the LLM configuration (llm_configs.yaml).")
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="llm: a running backend's URL; default: one started for this run."),
+    ] = None,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(help="llm: the dataset the started backend serves (default: scenarios/)."),
+    ] = None,
     timeout: Annotated[
         float | None, typer.Option(min=0.01, help="Simulated seconds per iteration.")
     ] = None,
@@ -61,6 +74,8 @@ def run(
         allowed = ", ".join(GODOT_AGENTS)
         raise typer.BadParameter(f"{agent!r} is not an agent; use one of {allowed}.")
     args = [f"--agent={agent}", f"--seed={seed}"]
+    if config:
+        args.append(f"--config={config}")
     if scenarios:
         args.append(f"--scenarios={_project_glob(scenarios, project)}")
     if iterations:
@@ -71,14 +86,18 @@ def run(
         args.append(f"--out={out.resolve()}")
     if screenshot:
         args.append("--screenshot")
-    _run(
-        args,
-        runtime=runtime,
-        project=project,
-        screenshot=screenshot,
-        timeout_s=wall_timeout,
-        physics_engine=physics_engine,
-    )
+    started = _backend(backend, dataset, project) if agent == "llm" else nullcontext(None)
+    with started as url:
+        if url:
+            args.append(f"--backend={url}")
+        _run(
+            args,
+            runtime=runtime,
+            project=project,
+            screenshot=screenshot,
+            timeout_s=wall_timeout,
+            physics_engine=physics_engine,
+        )
 
 
 @godot_app.command("test")
@@ -88,6 +107,39 @@ def test(
 ) -> None:
     """Run the GDScript tests (tests/godot/test_*.gd) in a real Godot 4."""
     _run(["--tests"], runtime=runtime, project=project, screenshot=None, timeout_s=300.0)
+
+
+@contextmanager
+def _backend(url: str | None, dataset: Path | None, project: Path | None) -> Iterator[str]:
+    """Yield the URL of the backend the LLM agent acts through (started here when none)."""
+    if url:
+        yield url.rstrip("/")
+        return
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from benchgen.godot.runtime import default_project_dir
+    from benchgen.server import create_app
+
+    root = (project or default_project_dir()).resolve()
+    app = create_app((dataset or root / "scenarios").resolve(), project_dir=root)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    typer.echo(f"backend for the LLM agent at http://127.0.0.1:{sock.getsockname()[1]}", err=True)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+        sock.close()
 
 
 def _project_glob(pattern: str, project: Path | None) -> str:

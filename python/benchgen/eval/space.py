@@ -12,7 +12,10 @@ A point of ``[0, 1]^d`` decodes to one :class:`~benchgen.spec.models.Solution`:
 
 So a uniform point is a uniform random action, the distribution
 :func:`benchgen.verify.solution.random_solution` draws from (the gate's random baseline),
-and a search can move through the space with plain vector arithmetic.
+and a search can move through the space with plain vector arithmetic. With ``fit=True``
+the three position numbers span only the centres at which the part, turned as chosen,
+lies wholly inside the build zone: a careful searcher does not spend attempts on parts
+the action space refuses.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchgen.spec.models import Placement, PushAction, Solution
-from benchgen.spec.problem import Problem
+from benchgen.spec.models import PartKind, Placement, PushAction, Solution
+from benchgen.spec.pieces import quat_from_euler, quat_to_matrix
+from benchgen.spec.problem import Problem, ZoneBox
 
 __all__ = ["ActionVector", "push_dims"]
 
@@ -48,6 +52,15 @@ def _rotation(u1: float, u2: float, u3: float) -> list[float]:
     return [math.degrees(a) for a in (roll, pitch, yaw)]
 
 
+def _span(zone: ZoneBox, kind: PartKind, rotation: list[float]) -> list[float]:
+    """Return how far (full width) a part's centre may range along each zone axis."""
+    turn = quat_to_matrix(quat_from_euler(0.0, 0.0, zone.yaw_deg)).T @ quat_to_matrix(
+        quat_from_euler(*rotation)
+    )
+    extent = np.abs(turn) @ (np.asarray(kind.size) / 2)
+    return [max(0.0, float(z - 2 * e)) for z, e in zip(zone.size, extent, strict=True)]
+
+
 def push_dims(problem: Problem) -> int:
     """Return how many numbers encode the push (0 when no push is allowed)."""
     push = problem.action_space.push
@@ -59,8 +72,8 @@ def push_dims(problem: Problem) -> int:
 class ActionVector:
     """Encode a problem's action space as ``[0, 1]^dims``."""
 
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
+    def __init__(self, problem: Problem, *, fit: bool = False) -> None:
+        self.problem, self.fit = problem, fit
         self.push = push_dims(problem)
         parts = problem.action_space.parts
         self.free = parts is not None and parts.orientation == "free"
@@ -107,17 +120,18 @@ class ActionVector:
             kind = next(k for k in parts.catalog if k.kind == slot.kind)
             if slot.index >= math.floor(float(u[slot.count_dim]) * (kind.max_count + 1)):
                 continue
-            local = [(float(u[slot.first_dim + i]) - 0.5) * zone.size[i] for i in range(3)]
-            position = [
-                zone.center[0] + c * local[0] - s * local[1],
-                zone.center[1] + s * local[0] + c * local[1],
-                zone.center[2] + local[2],
-            ]
             at = slot.first_dim + 3
             if self.free:
                 rotation = _rotation(float(u[at]), float(u[at + 1]), float(u[at + 2]))
             else:
                 rotation = [0.0, 0.0, -180 + 360 * float(u[at])]
+            span = _span(zone, kind, rotation) if self.fit else list(zone.size)
+            local = [(float(u[slot.first_dim + i]) - 0.5) * span[i] for i in range(3)]
+            position = [
+                zone.center[0] + c * local[0] - s * local[1],
+                zone.center[1] + s * local[0] + c * local[1],
+                zone.center[2] + local[2],
+            ]
             placements.append(
                 Placement(
                     kind=kind.kind,

@@ -32,11 +32,16 @@ from benchgen.families import get_family
 from benchgen.pipeline.build import build_scenario
 from benchgen.spec.folder import scenario_folder
 from benchgen.spec.io import load_spec
-from benchgen.spec.models import Placement, PushAction, ScenarioSpec, Solution
+from benchgen.spec.models import Placement, PushAction, PushSpace, ScenarioSpec, Solution
 from benchgen.spec.problem import problem_of
 from benchgen.verify.gate import ROBUST_SCALE, scenario_rng
 from benchgen.verify.simulate import simulate
-from benchgen.verify.solution import perturbed, random_solution, solution_problems
+from benchgen.verify.solution import (
+    perturbed,
+    push_speeds,
+    random_solution,
+    solution_problems,
+)
 
 __all__ = ["TARGETS", "FamilyCalibration", "calibrate_family", "fixed_grid"]
 
@@ -77,13 +82,15 @@ class FamilyCalibration(BaseModel):
         )
 
 
-def fixed_grid(max_speed: float) -> list[Solution]:
-    """Return horizontal pushes over ``_GRID_ANGLES`` directions × ``_GRID_SPEEDS`` speeds."""
+def fixed_grid(space: PushSpace) -> list[Solution]:
+    """Return horizontal pushes over ``_GRID_ANGLES`` directions × ``_GRID_SPEEDS`` speeds.
+
+    The speeds spread over the push space (:func:`benchgen.verify.solution.push_speeds`).
+    """
     grid = []
     for a in range(_GRID_ANGLES):
         angle = 2 * math.pi * a / _GRID_ANGLES
-        for k in range(1, _GRID_SPEEDS + 1):
-            speed = max_speed * k / _GRID_SPEEDS
+        for speed in push_speeds(space, _GRID_SPEEDS):
             velocity = [speed * math.cos(angle), speed * math.sin(angle), 0.0]
             grid.append(Solution(push=PushAction(velocity=velocity)))
     return grid
@@ -222,7 +229,7 @@ def calibrate_family(
             raise ValueError(f"{family_name} promoted no scenario in {attempts} attempts")
         specs = [load_spec(f) for f in folders]
         space = specs[0].action_space
-        grid = fixed_grid(space.push.max_speed) if space.push else []
+        grid = fixed_grid(space.push) if space.push else []
         fixed = [_median_reference(specs), *grid]
         jobs = [(str(f), fixed, random_tries, robust_tries) for f in folders]
         results: list[_Measured] = []

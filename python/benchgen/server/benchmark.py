@@ -258,6 +258,10 @@ def run_benchmark(
         args.append(f"--iterations={request['iterations']}")
     if request.get("timeout_s"):
         args.append(f"--timeout={request['timeout_s']}")
+    if request.get("config"):
+        args.append(f"--config={request['config']}")
+    if request.get("backend"):  # the LLM agent acts through this server's POST /api/solve
+        args.append(f"--backend={request['backend']}")
     run = runner(
         args, project_dir=project_dir, on_line=on_line, runtime=request.get("runtime", "auto")
     )

@@ -264,6 +264,11 @@ class BenchmarkRunRequest(_Body):
     """``POST /api/benchmark/runs``: run the benchmark scene in Godot."""
 
     agent: GodotAgent = "null"
+    config: str | None = Field(
+        default=None,
+        max_length=NAME_MAX_LENGTH,
+        description="llm: the LLM configuration Godot's agent asks POST /api/solve for.",
+    )
     iterations: int | None = Field(default=None, ge=1, le=1000)
     timeout_s: float | None = Field(default=None, gt=0, le=3600)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)

@@ -80,6 +80,11 @@ def _push_problems(solution: Solution, space: ActionSpace) -> list[str]:
             f"the push speed is {speed:.4f} m/s; the most allowed is "
             f"{space.push.max_speed:.4f} m/s: scale the velocity down"
         )
+    if speed < space.push.min_speed - TOLERANCE:
+        problems.append(
+            f"the push speed is {speed:.4f} m/s; the least allowed is "
+            f"{space.push.min_speed:.4f} m/s: scale the velocity up"
+        )
     if space.push.directions == "horizontal" and abs(vz) > TOLERANCE:
         problems.append(
             f"the push must be horizontal, but its z component is {vz:.4f}: set it to 0"

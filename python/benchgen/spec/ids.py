@@ -32,5 +32,5 @@ FAMILY_PATTERN = NAME_PATTERN
 SCENARIO_ID_PATTERN = rf"^{NAME_PATTERN[1:-1]}-[0-9]{{6,{len(str(MAX_SEED))}}}-[0-9a-f]{{6}}$"
 
 #: An agent the Godot benchmark runner can drive (``--agent=NAME``).
-GodotAgent = Literal["null", "random", "oracle"]
+GodotAgent = Literal["null", "random", "oracle", "llm"]
 GODOT_AGENTS: tuple[GodotAgent, ...] = get_args(GodotAgent)

@@ -285,13 +285,29 @@ class SuccessRule(_Model):
 
 
 class PushSpace(_Model):
-    """The one push a solver may give the moved object at t = 0."""
+    """The one push a solver may give the moved object at t = 0.
 
+    ``min_speed`` above 0 makes a launcher of a fixed range of speeds: the push may not be
+    gentler, so a family can ask for a part that stops a fast object.
+    """
+
+    min_speed: float = Field(
+        default=0.0, ge=0, le=20, description="Smallest speed allowed (m/s); 0 allows any."
+    )
     max_speed: float = Field(gt=0, le=20, description="Largest speed allowed (m/s).")
     directions: Literal["horizontal", "any"] = Field(
         default="horizontal",
         description="horizontal: the velocity's z component must be 0; any: any direction.",
     )
+
+    @model_validator(mode="after")
+    def _speeds_ordered(self) -> PushSpace:
+        if self.min_speed > self.max_speed:
+            raise ValueError(
+                f"a push space's min_speed ({self.min_speed}) must not exceed its max_speed "
+                f"({self.max_speed}): lower min_speed or raise max_speed"
+            )
+        return self
 
 
 class PartKind(_Model):

@@ -140,8 +140,10 @@ def _actions_text(space: ActionSpace, build_zone: ZoneBox) -> list[str]:
     lines = []
     if space.push is not None:
         which = "a horizontal velocity" if space.push.directions == "horizontal" else "a velocity"
+        least = f"at least {space.push.min_speed:.3f} m/s and " if space.push.min_speed > 0 else ""
         lines.append(
-            f"You may push it once at t = 0: {which} of at most {space.push.max_speed:.3f} m/s."
+            f"You may push it once at t = 0: {which} of {least}at most "
+            f"{space.push.max_speed:.3f} m/s."
         )
     if space.parts is not None:
         kinds = "; ".join(

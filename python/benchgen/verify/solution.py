@@ -20,6 +20,7 @@ from benchgen.spec.models import (
     Piece,
     Placement,
     PushAction,
+    PushSpace,
     ScenarioSpec,
     Solution,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "PENETRATION_TOL",
     "aimed_pushes",
     "perturbed",
+    "push_speeds",
     "random_solution",
     "solution_problems",
 ]
@@ -80,14 +82,14 @@ def random_solution(spec: ScenarioSpec, rng: np.random.Generator) -> Solution:
     """Return an action drawn uniformly from the scenario's action space.
 
     The push: a uniform direction (horizontal, or on the sphere) and a speed uniform in
-    ``[0, max_speed]``. Parts: for each kind, a count uniform in ``0..max_count``, each at
+    ``[min_speed, max_speed]``. Parts: for each kind, a count uniform in ``0..max_count``, each at
     a uniform point of the build zone with a uniform yaw (or rotation). Such a solution can
     break the action space (a part reaching out of the zone): it is then a failed try.
     """
     space = spec.action_space
     push = None
     if space.push is not None:
-        speed = float(rng.uniform(0, space.push.max_speed))
+        speed = float(rng.uniform(space.push.min_speed, space.push.max_speed))
         if space.push.directions == "horizontal":
             angle = float(rng.uniform(-math.pi, math.pi))
             direction = [math.cos(angle), math.sin(angle), 0.0]
@@ -153,7 +155,8 @@ def aimed_pushes(spec: ScenarioSpec, *, speeds: int) -> list[Solution]:
     """Return straight pushes at the goal centre, at ``speeds`` evenly spaced speeds.
 
     The direction is horizontal, from the moved object's start towards the goal's centre;
-    the speeds run from ``max_speed / speeds`` to ``max_speed``. No parts are placed.
+    the speeds run evenly up to ``max_speed``: from ``max_speed / speeds``, or from
+    ``min_speed`` when the push space sets one. No parts are placed.
     """
     if spec.action_space.push is None:
         return []
@@ -162,12 +165,21 @@ def aimed_pushes(spec: ScenarioSpec, *, speeds: int) -> list[Solution]:
     norm = math.hypot(dx, dy)
     if norm < 1e-9:
         return []
-    top = spec.action_space.push.max_speed
     return [
-        Solution(
-            push=PushAction(
-                velocity=[top * k / speeds * dx / norm, top * k / speeds * dy / norm, 0.0]
-            )
-        )
-        for k in range(1, speeds + 1)
+        Solution(push=PushAction(velocity=[v * dx / norm, v * dy / norm, 0.0]))
+        for v in push_speeds(spec.action_space.push, speeds)
     ]
+
+
+def push_speeds(space: PushSpace, count: int) -> list[float]:
+    """Return ``count`` speeds spread evenly over the push space, ending at ``max_speed``.
+
+    With no ``min_speed`` they are ``max_speed · k / count`` (k = 1..count); with one, they
+    run from ``min_speed`` to ``max_speed``.
+    """
+    top, low = space.max_speed, space.min_speed
+    if low <= 0:
+        return [top * k / count for k in range(1, count + 1)]
+    if count == 1:
+        return [top]
+    return [low + (top - low) * k / (count - 1) for k in range(count)]

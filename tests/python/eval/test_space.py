@@ -44,3 +44,16 @@ def test_encode_push_inverts_decode(push_dataset: Path) -> None:
     push = space.decode(u).push
     assert push is not None
     assert np.allclose(space.encode_push(push.velocity), u, atol=1e-5)
+
+
+def test_fitted_parts_always_lie_inside_the_build_zone(parts_dataset: Path) -> None:
+    scenario = load_dataset(parts_dataset)[0]
+    spec, rng = scenario.spec(), np.random.default_rng(1)
+    fitted, plain = ActionVector(scenario.problem, fit=True), ActionVector(scenario.problem)
+    outside = {"fitted": 0, "plain": 0}
+    for _ in range(200):
+        u = rng.random(fitted.dims)
+        for name, space in (("fitted", fitted), ("plain", plain)):
+            breaches = solution_problems(spec, space.decode(u))
+            outside[name] += any("outside the build zone" in b for b in breaches)
+    assert outside["fitted"] == 0 and outside["plain"] > 0, outside

@@ -151,3 +151,14 @@ def test_benchmark_run_reports_progress_and_results(client: httpx.Client) -> Non
     assert "--agent=oracle" in run["last_line"] and "--iterations=2" in run["last_line"]
     assert run["results"]["report"] == {"agent": "null", "scenarios": []}
     assert client.post("/api/benchmark/runs", json={"agent": "skynet"}).status_code == 422
+
+
+def test_a_benchmark_run_of_the_llm_agent_hands_godot_this_backend(client: httpx.Client) -> None:
+    body = {"agent": "llm", "config": "scripted", "iterations": 3}
+    created = client.post("/api/benchmark/runs", json=body)
+    assert created.status_code == 202, created.text
+    run = wait_for(client, f"/api/benchmark/runs/{created.json()['id']}", ("done", "failed"))
+    assert run["state"] == "done", run
+    line = run["last_line"]
+    assert "--agent=llm" in line and "--config=scripted" in line
+    assert f"--backend={str(client.base_url).rstrip('/')}" in line

@@ -41,11 +41,21 @@ def test_the_problem_does_not_depend_on_the_reference(name: str) -> None:
 
 @pytest.mark.parametrize("name", family_names())
 def test_no_reference_number_appears_in_the_problem(name: str) -> None:
+    """No number of the text is a marker, in full or rounded (a substring test would take
+    the scene's own 1.2356652 for the marker 1.2345678 rounded to 1.235)."""
     for spec in _specs(name, range(2)):
         text = json.dumps(problem_of(_marked(spec)).model_dump(mode="json"))
+        numbers = set(re.findall(r"\d+\.\d+", text))
         for marker in MARKERS:
-            for digits in (3, 4, 6):
-                assert f"{abs(marker):.{digits}f}" not in text, (name, marker)
+            for shown in (str(abs(marker)), *(f"{abs(marker):.{d}f}" for d in (3, 4, 6))):
+                assert shown not in numbers, (name, marker)
+
+
+def test_a_leaked_marker_would_be_found() -> None:
+    """The check above can fail: a rounded marker in the task text is caught."""
+    text = json.dumps({"task": f"push at {MARKERS[0]:.3f} m/s", "size": [1.2356652]})
+    numbers = set(re.findall(r"\d+\.\d+", text))
+    assert f"{MARKERS[0]:.3f}" in numbers and f"{MARKERS[1]:.3f}".lstrip("-") not in numbers
 
 
 def test_the_task_text_gives_the_numbers_a_solver_needs() -> None:

@@ -13,7 +13,9 @@
   between where the object ended and the goal, seen from the start, and its speed scaled
   by the square root of the distance ratio (sliding distance grows with the square of the
   speed); the rest of the action vector takes a Gaussian step around that best attempt, a
-  (1+1) evolution strategy whose step shrinks as attempts pass.
+  (1+1) evolution strategy whose step shrinks as attempts pass. Its parts are always
+  placed wholly inside the build zone (:class:`~benchgen.eval.space.ActionVector` with
+  ``fit``), as a careful script would.
 """
 
 from __future__ import annotations
@@ -152,7 +154,7 @@ class SearchAgent:
     def vectors(self, context: AttemptContext) -> list[np.ndarray]:
         """Return the points this agent chose for attempts 1..``context.attempt``."""
         problem = context.scenario.problem
-        space = ActionVector(problem)
+        space = ActionVector(problem, fit=True)
         chosen: list[np.ndarray] = []
         for attempt in range(1, context.attempt + 1):
             at = AttemptContext(context.scenario, attempt, context.attempts, context.seed)
@@ -166,7 +168,7 @@ class SearchAgent:
 
     async def propose(self, context: AttemptContext) -> Proposal:
         started = time.perf_counter()
-        space = ActionVector(context.scenario.problem)
+        space = ActionVector(context.scenario.problem, fit=True)
         solution = space.decode(self.vectors(context)[-1])
         return Proposal(
             solution=solution,

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
 from benchgen.errors import InvalidSpecError
 from benchgen.server import models as m
@@ -96,10 +96,12 @@ def _run_work(
 @router.post(
     "/api/benchmark/runs", response_model=m.JobCreated, status_code=202, responses=NOT_FOUND
 )
-def start_benchmark(body: m.BenchmarkRunRequest, state: State) -> m.JobCreated:
+def start_benchmark(body: m.BenchmarkRunRequest, state: State, http: Request) -> m.JobCreated:
     """Run the benchmark scene in Godot in the background."""
     _check_scene(state.scene)
     request = body.model_dump(mode="json")
+    if body.agent == "llm":  # Godot's LLM agent solves through this server
+        request["backend"] = str(http.base_url).rstrip("/")
     work = functools.partial(_run_work, request=request, state=state, jobs=state.jobs)
     try:
         return m.JobCreated(id=state.jobs.submit("benchmark", {**request, "count": 1}, work=work))

@@ -22,7 +22,8 @@ def agents() -> m.AgentsInfo:
     from benchgen.agent.llm import config_names
     from benchgen.eval.agents import AGENTS
 
-    return m.AgentsInfo(baselines=list(GODOT_AGENTS), llms=config_names(), solvers=list(AGENTS))
+    baselines = [a for a in GODOT_AGENTS if a != "llm"]
+    return m.AgentsInfo(baselines=baselines, llms=config_names(), solvers=list(AGENTS))
 
 
 @router.post("/api/solve", response_model=m.SolveResponse, responses=NOT_FOUND)
