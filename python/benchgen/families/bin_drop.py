@@ -1,10 +1,21 @@
-"""bin_drop: a cube near a table's edge is pushed off and falls into a bin on the floor."""
+"""bin_drop: a cube banks off a table's end rail and slides off its corner into a bin.
+
+The table has a rail along its far end and another along the side the bin stands by, up
+to a gap at the far corner just wide enough for the cube. The bin stands on the floor by
+that corner, its near wall under the table's edge. A straight push at the bin hits the
+side rail, slides along it into the corner and stops there, on the table, at any speed.
+The cube has to be pushed at the end rail at a slant: the rail stops its motion across,
+it slides on along the rail, through the gap and off the edge; friction on the table
+slows it all the way, so the push sets how fast it leaves the edge and so where it lands:
+too slow and it stops on the table, too fast and it flies over the bin. The bin's walls
+hold it once it is in.
+"""
 
 from __future__ import annotations
 
 import math
 
-from benchgen.families.base import Family, FamilyParams, Layout, box, ranged, zone
+from benchgen.families.base import Family, FamilyParams, Layout, PushSearch, box, ranged, zone
 from benchgen.spec.models import ActionSpace, Piece, PushAction, PushSpace, ReferenceSolution
 from benchgen.spec.pieces import box_piece
 
@@ -12,135 +23,148 @@ __all__ = ["FAMILY", "BinDrop"]
 
 FLOOR_T = 0.05
 TOP_T = 0.03  # table top thickness
-LEG = 0.05  # square section of a table leg
+RAIL_T = 0.02  # rail thickness
 WALL_T = 0.015  # bin wall and bottom thickness
-GAP = 0.0005  # the cube starts 0.5 mm above the table (at most 2 mm: docs/architecture.md)
-MAX_PUSH_SPEED = 3.0  # m/s: the action space's push limit (the same for every scenario)
+GAP = 0.0005  # the cube starts 0.5 mm above the table (a drop of at most 2 mm)
+MAX_PUSH_SPEED = 4.0  # m/s: the action space's push limit (the same for every scenario)
 G = 9.81
-FORBID_CLEAR = 0.03  # m between a forbidden floor zone and the table or bin
-FORBID_H = 0.04  # height of the forbidden floor zones (far below the fall path)
+OVERLAP = 0.001  # m: pieces of one part overlap so that the part fuses into one solid
+EXIT_SHARE = 0.65  # the reference leaves the edge at this share of the fastest catchable speed
 
 
 class BinParams(FamilyParams):
     table_height: float = ranged(0.45, description="height of the table top (m)")
-    table_length: float = ranged(0.50, description="length of the table along x (m)")
-    table_width: float = ranged(0.40, description="width of the table along y (m)")
     cube_side: float = ranged(0.05, description="side of the cube (m)")
     cube_mass: float = ranged(0.20, description="mass of the cube (kg)")
-    setback: float = ranged(0.08, description="cube front face to the table edge (m)")
-    bin_gap: float = ranged(0.15, description="table edge to the bin's near wall (m)")
-    bin_length: float = ranged(0.30, description="inside length of the bin along x (m)")
-    bin_width: float = ranged(0.30, description="inside width of the bin along y (m)")
-    rim_fraction: float = ranged(0.40, spread=0.25, description="bin rim height over table height")
-    friction: float = ranged(0.35, spread=0.3, description="friction of every surface")
+    approach: float = ranged(0.20, description="distance from the cube to the end rail (m)")
+    lateral: float = ranged(
+        0.35, description="sideways distance from the cube to where it should meet the rail (m)"
+    )
+    bank_run: float = ranged(
+        0.05, description="slide along the end rail from there to clear of the side rail (m)"
+    )
+    table_margin: float = ranged(0.10, description="table behind and beside the cube (m)")
+    rail_extra: float = ranged(
+        0.6, description="rail height beyond the cube's side (in cube sides): it cannot tip over"
+    )
+    gap_slack: float = ranged(0.6, description="corner gap beyond the cube's side (in cube sides)")
+    bin_length: float = ranged(0.20, description="inside length of the bin along the rail (m)")
+    bin_reach: float = ranged(
+        0.30, description="from the table's edge to the bin's far wall inside (m)"
+    )
+    bin_under: float = ranged(
+        0.04, description="how far the bin's near wall stands under the table (m)"
+    )
+    rim_fraction: float = ranged(0.4, description="bin rim height over table height")
+    friction: float = ranged(0.25, description="friction of every surface")
 
 
 class BinDrop(Family):
     name = "bin_drop"
     description = (
-        "A cube rests near a table's edge; a push slides it off the edge and it falls into "
-        "a bin on the floor, not onto the forbidden floor around the bin."
+        "A cube rests on a railed table; a push must bank it off the end rail so that it "
+        "slides through the gap at the corner and drops into the bin standing there."
     )
     Params = BinParams
+    push_search = PushSearch(speed_span=0.18, angle_span_deg=6.0, steps=7)
 
     def layout(self, params: FamilyParams) -> Layout:
         p = params if isinstance(params, BinParams) else BinParams.model_validate(params)
-        h, s = p.table_height, p.cube_side
+        h, s, mu = p.table_height, p.cube_side, p.friction
+        # The end rail's inside face is at x = 0; the table's side edge (the bin's side) at y = 0.
+        x_h, y_h = -s / 2, -RAIL_T - s / 2 - p.bank_run  # where the cube meets the rail
+        gap = s * (1 + p.gap_slack)
+        bin_y = (-p.bin_under, p.bin_reach)
+        y0 = y_h - p.lateral
+        # A straight push at the bin's centre must meet the side rail short of the gap: the
+        # cube starts far enough back for that line to cross the rail's line before it.
+        y_bin, y_rail = sum(bin_y) / 2, -RAIL_T - s / 2
+        back = (gap + 0.02) * (y_bin - y0) / (y_bin - y_rail)
+        x0 = x_h - max(p.approach, back)
+        x_back, y_back = x0 - s / 2 - p.table_margin, y0 - s / 2 - p.table_margin
         rim = p.rim_fraction * h
-        bin_lo = p.bin_gap + WALL_T  # inside of the near wall
-        bin_x = bin_lo + p.bin_length / 2
-        bin_far = bin_lo + p.bin_length + WALL_T
-        half_w = p.bin_width / 2
-
-        x0 = -p.setback - s / 2
-        edge_speed = _edge_speed(bin_x, drop=h + s / 2 - rim)
-        speed = math.sqrt(edge_speed**2 + 2 * p.friction * G * -x0)
-
-        goal = zone([bin_lo, -half_w, WALL_T], [bin_lo + p.bin_length, half_w, rim])
-        y_zone = half_w + WALL_T + 0.1
-        forbid = [
-            zone([FORBID_CLEAR, -y_zone, 0.0], [p.bin_gap - FORBID_CLEAR, y_zone, FORBID_H]),
-            zone(
-                [bin_far + FORBID_CLEAR, -y_zone, 0.0],
-                [bin_far + FORBID_CLEAR + 0.25, y_zone, FORBID_H],
-            ),
-        ]
-        x_min, x_max = -p.table_length - 0.1, forbid[1].max[0] + 0.1
-        y_half = max(p.table_width / 2, y_zone) + 0.1
-        floor = box_piece(
-            [x_max - x_min, 2 * y_half, FLOOR_T], [(x_min + x_max) / 2, 0.0, -FLOOR_T / 2]
+        rail_h = (1 + p.rail_extra) * s
+        top = box_piece(
+            [RAIL_T - x_back, -y_back, TOP_T], [(x_back + RAIL_T) / 2, y_back / 2, h - TOP_T / 2]
         )
-        start = [x0, 0.0, h + s / 2 + GAP]
+        pedestal = box_piece(
+            [0.4 * (RAIL_T - x_back), -0.4 * y_back, h - TOP_T + OVERLAP],
+            [(x_back + RAIL_T) / 2, y_back / 2, (h - TOP_T + OVERLAP) / 2],
+        )
+        end_rail = box_piece([RAIL_T, -y_back, rail_h], [RAIL_T / 2, y_back / 2, h + rail_h / 2])
+        side_rail = box_piece(
+            [-gap - x_back, RAIL_T, rail_h], [(x_back - gap) / 2, -RAIL_T / 2, h + rail_h / 2]
+        )
+        x_bin = x_h  # the bin is centred on the cube's line along the rail
+        goal = zone(
+            [x_bin - p.bin_length / 2, bin_y[0], WALL_T], [x_bin + p.bin_length / 2, bin_y[1], rim]
+        )
+        # The reference, from a model of sliding with Coulomb friction and a rail that stops
+        # the motion across it (an impulse whose friction also slows the motion along it).
+        psi = math.atan2(y_h - y0, x_h - x0)  # from the rail's normal
+        t_fall = math.sqrt(2 * (h + s / 2 - WALL_T - s / 2) / G)
+        v_exit = EXIT_SHARE * (p.bin_reach - s / 2) / t_fall
+        v_rail = math.sqrt(v_exit**2 + 2 * mu * G * -y_h)
+        v_hit = v_rail / max(math.sin(psi) - mu * math.cos(psi), 0.05)
+        speed = math.sqrt(v_hit**2 + 2 * mu * G * math.hypot(x_h - x0, y_h - y0))
+        push = [round(speed * math.cos(psi), 4), round(speed * math.sin(psi), 4), 0.0]
+        x_min, x_max = x_back - 0.2, x_bin + p.bin_length / 2 + WALL_T + 0.25
+        y_min, y_max = y_back - 0.2, bin_y[1] + WALL_T + 0.25
+        floor = box_piece(
+            [x_max - x_min, y_max - y_min, FLOOR_T],
+            [(x_min + x_max) / 2, (y_min + y_max) / 2, -FLOOR_T / 2],
+        )
         return Layout(
             task=(
-                "Get the red cube off the table into the bin (the green goal zone) without "
-                "touching the red forbidden floor zones around the bin."
+                "Push the red cube so that it leaves the railed table through the gap at the "
+                "corner and comes to rest in the bin (the green goal zone)."
             ),
-            workspace=box([x_min, -y_half, -FLOOR_T], [x_max, y_half, h + 0.5]),
-            build_zone=zone(
-                [-p.table_length, -p.table_width / 2, h], [0.0, p.table_width / 2, h + 0.25]
-            ),
+            workspace=box([x_min, y_min, -FLOOR_T], [x_max, y_max, h + 0.5]),
+            build_zone=zone([x_back, y_back, h], [0.0, 0.0, h + 0.25]),
             goal_zone=goal,
-            forbid_zones=forbid,
+            forbid_zones=[],
             static_parts=[
-                self.part("floor", [floor], friction=p.friction, rgba=(0.55, 0.57, 0.6, 1)),
-                self.part(
-                    "table",
-                    _table(p.table_length, p.table_width, h),
-                    friction=p.friction,
-                    rgba=(0.7, 0.55, 0.4, 1),
-                ),
+                self.part("floor", [floor], friction=mu, rgba=(0.55, 0.57, 0.6, 1)),
+                self.part("table", [top, pedestal], friction=mu, rgba=(0.7, 0.55, 0.4, 1)),
+                self.part("end_rail", [end_rail], friction=mu, rgba=(0.5, 0.4, 0.3, 1)),
+                self.part("side_rail", [side_rail], friction=mu, rgba=(0.5, 0.4, 0.3, 1)),
                 self.part(
                     "bin",
-                    _bin(bin_x, p.bin_length, p.bin_width, rim),
-                    friction=p.friction,
+                    _bin(x_bin, p.bin_length, bin_y, rim),
+                    friction=mu,
                     rgba=(0.35, 0.5, 0.65, 1),
                 ),
             ],
             moved_object=self.moved(
-                "box", [s / 2] * 3, start, mass=p.cube_mass, friction=p.friction
+                "box", [s / 2] * 3, [x0, y0, h + s / 2 + GAP], mass=p.cube_mass, friction=mu
             ),
             action_space=ActionSpace(push=PushSpace(max_speed=MAX_PUSH_SPEED)),
             reference_solution=ReferenceSolution(
-                push=PushAction(velocity=[round(speed, 4), 0.0, 0.0]),
+                push=PushAction(velocity=push),
                 description=(
-                    f"Push the cube along +x at {speed:.3f} m/s; it leaves the edge at about "
-                    f"{edge_speed:.3f} m/s and drops into the middle of the bin."
+                    "Push the cube at the end rail, slanted toward the gap: it slides along "
+                    "the rail, off the corner and into the bin."
                 ),
             ),
             horizon_s=4.0,
         )
 
 
-def _edge_speed(x_target: float, *, drop: float) -> float:
-    """Return the speed off the edge (x = 0) landing the centre at ``x_target`` after ``drop``."""
-    return x_target / math.sqrt(2 * drop / G)
-
-
-def _table(length: float, width: float, height: float) -> list[Piece]:
-    """Return a table top spanning x in [-length, 0] on four legs standing on the floor."""
-    top = box_piece([length, width, TOP_T], [-length / 2, 0.0, height - TOP_T / 2])
-    # Legs reach 1 mm into the top so the part fuses into one solid.
-    leg_h = height - TOP_T + 0.001
-    legs = [
-        box_piece([LEG, LEG, leg_h], [x, y, leg_h / 2])
-        for x in (-length + LEG / 2 + 0.02, -LEG / 2 - 0.02)
-        for y in (-width / 2 + LEG / 2 + 0.02, width / 2 - LEG / 2 - 0.02)
-    ]
-    return [top, *legs]
-
-
-def _bin(x: float, length: float, width: float, rim: float) -> list[Piece]:
-    """Return a bin of inside size ``length`` × ``width`` centred at ``x``: a bottom, four walls."""
-    out_l, out_w = length + 2 * WALL_T, width + 2 * WALL_T
-    bottom = box_piece([out_l, out_w, WALL_T], [x, 0.0, WALL_T / 2])
-    wall_h = rim - WALL_T
-    z = WALL_T + wall_h / 2
-    # The x walls run the full outside width; the y walls fit between them (they touch).
+def _bin(x: float, length: float, ys: tuple[float, float], rim: float) -> list[Piece]:
+    """Return a bin standing on the floor: inside ``length`` along x, ``ys`` across, rim high."""
+    y0, y1 = ys
+    out_l, out_w = length + 2 * WALL_T, y1 - y0 + 2 * WALL_T
+    yc = (y0 + y1) / 2
+    bottom = box_piece([out_l, out_w, WALL_T], [x, yc, WALL_T / 2])
+    wall_h = rim - WALL_T + OVERLAP
+    z = WALL_T - OVERLAP + wall_h / 2
     walls = [
-        box_piece([WALL_T, out_w, wall_h], [x + sx * (length + WALL_T) / 2, 0.0, z])
+        box_piece([WALL_T, out_w, wall_h], [x + sx * (length + WALL_T) / 2, yc, z])
         for sx in (-1, 1)
-    ] + [box_piece([length, WALL_T, wall_h], [x, sy * (width + WALL_T) / 2, z]) for sy in (-1, 1)]
+    ] + [
+        box_piece([length + 2 * OVERLAP, WALL_T, wall_h], [x, yc + sy * (y1 - y0 + WALL_T) / 2, z])
+        for sy in (-1, 1)
+    ]
     return [bottom, *walls]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from benchgen.pipeline.calibrate import FamilyCalibration, calibrate_family, fixed_grid
+from benchgen.spec.models import PushSpace
 
 pytestmark = pytest.mark.slow  # builds and simulates scenarios
 
@@ -40,6 +42,16 @@ def test_targets_are_checked_both_ways() -> None:
 
 
 def test_the_fixed_grid_covers_every_direction_and_speed() -> None:
-    grid = fixed_grid(2.0)
+    grid = fixed_grid(PushSpace(max_speed=2.0))
     speeds = {round((s.push.velocity[0] ** 2 + s.push.velocity[1] ** 2) ** 0.5, 6) for s in grid}
     assert len(grid) == 24 * 8 and max(speeds) == 2.0 and min(speeds) == 0.25
+    directions = {
+        round(math.degrees(math.atan2(s.push.velocity[1], s.push.velocity[0]))) for s in grid
+    }
+    assert len(directions) == 24
+
+
+def test_the_fixed_grid_of_a_launcher_starts_at_its_floor() -> None:
+    grid = fixed_grid(PushSpace(max_speed=2.0, min_speed=1.0))
+    speeds = {round((s.push.velocity[0] ** 2 + s.push.velocity[1] ** 2) ** 0.5, 6) for s in grid}
+    assert min(speeds) == 1.0 and max(speeds) == 2.0 and len(speeds) == 8
