@@ -113,14 +113,28 @@ class _Measured:
     numbers: int
 
 
+#: problem.json keys whose numbers are not lengths or speeds: a mass of 0.3055 kg that
+#: happens to equal a placement's height of 0.3055 m reveals nothing, so they are not compared.
+_NOT_LENGTHS = frozenset(
+    {
+        "mass", "friction", "restitution", "seconds", "horizon_s", "timestep_s", "gravity",
+        "problem_version", "max_count", "yaw_deg", "rotation_deg", "start_rotation_deg",
+    }
+)  # fmt: skip
+
+
 def _numbers(value: object) -> list[float]:
-    """Return every number in a JSON value, rounded to 6 decimals."""
+    """Return every length and speed in a JSON value, rounded to 6 decimals.
+
+    Numbers under a key of :data:`_NOT_LENGTHS` are left out (their units differ from the
+    reference's positions and velocities).
+    """
     if isinstance(value, bool):
         return []
     if isinstance(value, int | float):
         return [round(float(value), 6)]
     if isinstance(value, dict):
-        return [n for v in value.values() for n in _numbers(v)]
+        return [n for k, v in value.items() if k not in _NOT_LENGTHS for n in _numbers(v)]
     if isinstance(value, list):
         return [n for v in value for n in _numbers(v)]
     return []

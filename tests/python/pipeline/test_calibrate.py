@@ -7,8 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from benchgen.pipeline.calibrate import FamilyCalibration, calibrate_family, fixed_grid
-from benchgen.spec.models import PushSpace
+from benchgen.families import get_family
+from benchgen.pipeline.build import make_spec
+from benchgen.pipeline.calibrate import (
+    FamilyCalibration,
+    _leaks,
+    calibrate_family,
+    fixed_grid,
+)
+from benchgen.spec.models import (
+    Placement,
+    PushAction,
+    PushSpace,
+    ReferenceSolution,
+    ScenarioSpec,
+)
 
 pytestmark = pytest.mark.slow  # builds and simulates scenarios
 
@@ -55,3 +68,29 @@ def test_the_fixed_grid_of_a_launcher_starts_at_its_floor() -> None:
     grid = fixed_grid(PushSpace(max_speed=2.0, min_speed=1.0))
     speeds = {round((s.push.velocity[0] ** 2 + s.push.velocity[1] ** 2) ** 0.5, 6) for s in grid}
     assert min(speeds) == 1.0 and max(speeds) == 2.0 and len(speeds) == 8
+
+
+def _spec_with_reference(**reference: object) -> ScenarioSpec:
+    family = get_family("push_to_goal")
+    spec = make_spec(family, 0, family.sample(0), family.build(family.sample(0)))
+    return spec.model_copy(update={"reference_solution": ReferenceSolution(**reference)})
+
+
+def test_a_reference_position_shown_in_the_problem_is_a_leak() -> None:
+    spec = _spec_with_reference(push=PushAction(velocity=[0.4142136, 0.0, 0.0]))
+    assert _leaks(spec)[0] == 0
+    goal = spec.goal_zone.center
+    spec = _spec_with_reference(
+        push=PushAction(velocity=[0.4142136, 0.0, 0.0]),
+        parts=[Placement(kind="block", position=goal, rotation_deg=[0, 0, 0])],
+    )
+    assert _leaks(spec)[0] >= 3  # the goal's centre gives the placement away
+
+
+def test_a_mass_equal_to_a_reference_height_is_not_a_leak() -> None:
+    mass = _spec_with_reference(push=PushAction(velocity=[0.4, 0.0, 0.0])).moved_object.mass
+    spec = _spec_with_reference(
+        push=PushAction(velocity=[0.4, 0.0, 0.0]),
+        parts=[Placement(kind="block", position=[1.2345678, -2.7182818, mass])],
+    )
+    assert _leaks(spec)[0] == 0
