@@ -10,7 +10,9 @@ the bay's back wall stops it (contacts have no restitution), so it comes to rest
 goal. The build zone spans the whole pit and both platforms' edges (several times the
 plank's footprint), and the layout is turned by a random yaw and mirrored, so where the
 plank goes and how it is turned are real decisions. The catalog also holds a board too
-short for the pit and a block.
+short for the pit and a block. The reference lays the plank a drawn few centimetres off
+the pit's middle along the path (its 9 cm overlaps leave room), so no zone centre in
+problem.json is the reference's position.
 
 Why not every range is ±40 %: the pit is widened when needed to stay un-jumpable at the
 top speed (so its low end is clamped); friction stays within ±30 % so that a pushed ball
@@ -22,6 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from typing import ClassVar
+
+from pydantic import Field
 
 from benchgen.families.base import Family, FamilyParams, Layout, PushSearch, box, ranged, zone
 from benchgen.spec.models import (
@@ -142,6 +146,15 @@ class GapBridgeParams(FamilyParams):
     goal_length: float = ranged(0.16, description="inside length of the bay (m)")
     goal_width: float = ranged(0.32, description="inside width of the bay (m)")
     friction: float = ranged(0.8, spread=0.3, description="friction of every surface")
+    plank_shift: float = Field(
+        default=0.0,
+        ge=-0.03,
+        le=0.03,
+        description=(
+            "where the reference lays the plank along the path, from the pit's middle (m); "
+            "any point within a few cm works, so the reference is not the pit's centre"
+        ),
+    )
 
 
 class GapBridge(Family):
@@ -176,7 +189,7 @@ class GapBridge(Family):
         )
         ball = frame.point(start, 0.0, h + r + GAP)
         plank_len = 2 * (crossing + OVERLAP)
-        plank_at = frame.point(0.0, 0.0, h + PLANK_T / 2)
+        plank_at = frame.point(p.plank_shift, 0.0, h + PLANK_T / 2)
 
         corners = [c for w in walls for c in corners_xy(w)]
         # Solids cut to the millimetre: model.xml keeps 6 significant digits (MuJoCo's
