@@ -12,6 +12,7 @@ import pytest
 
 from benchgen.export import export_scenario
 from benchgen.export._frame import point_to_godot, rotation_to_godot
+from benchgen.export.godot_scene import SCENE_FILE
 from benchgen.families import get_family
 from benchgen.families.gap_bridge import FLY_SLACK, jump_reach
 from benchgen.mjcf import compile_mjspec, load_mjspec
@@ -150,14 +151,14 @@ def test_pushes_alone_fail(name: str, tmp_path: Path) -> None:
 
 
 def test_a_pitched_ramp_reaches_godot_turned_right(tmp_path: Path) -> None:
-    """The Godot oracle builds the ramp from reference_solution.tres: pitch included."""
+    """The Godot oracle builds the ramp from the scene's reference solution: pitch included."""
     family = get_family("ramp_jump")
     params = family.sample(1)
     layout = family.build(params)
     spec = make_spec(family, 1, params, layout)
     write_model_files(spec, layout, tmp_path)
     export_scenario(spec, tmp_path)
-    text = (tmp_path / "godot" / "reference_solution.tres").read_text()
+    text = (tmp_path / SCENE_FILE).read_text()  # the reference is a sub-resource of the scene
     found = re.search(r"piece_transforms = .*?Transform3D\(([^)]*)\)", text)
     assert found is not None
     values = [float(v) for v in found.group(1).split(",")]
