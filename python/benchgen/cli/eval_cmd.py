@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
@@ -34,12 +35,16 @@ app.add_typer(eval_app, name="eval")
 
 
 def leaderboard_table(results: list[Any], *, title: str) -> Table:
-    """Return the leaderboard of one or more runs' results as a rich table."""
-    table = Table(title=title)
+    """Return the leaderboard of one or more runs' results as a rich table.
+
+    The failed attempts by reason go in the caption, one line per agent, so the table fits
+    80 columns (a pipe or a CI log) with every figure whole.
+    """
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption_justify="left")
     table.add_column("agent", no_wrap=True)
     for column in ("tasks", "success@1", "success@K", "AUCCESS", "tokens"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("top failures", overflow="fold")
+    lines = []
     for result in results:
         for score in result.agents:
             failures = sorted(score.failures.items(), key=lambda kv: -kv[1])[:3]
@@ -50,8 +55,10 @@ def leaderboard_table(results: list[Any], *, title: str) -> Table:
                 f"{score.success_at_k:.1%} (K={score.attempts})",
                 f"{score.auccess:.3f}",
                 f"{score.tokens:,}",
-                ", ".join(f"{k} {v}" for k, v in failures) or "-",
             )
+            shown = ", ".join(f"{k} {v}" for k, v in failures) or "none"
+            lines.append(f"{score.agent}: {shown}")
+    table.caption = "failed attempts by reason (top 3):\n" + "\n".join(lines)
     return table
 
 
