@@ -4,7 +4,9 @@
 
 The full renders (24 views, video) are dropped to keep the repository small; each
 scenario's scenario.json is rewritten with the hashes of what is kept, and the folder is
-swapped in atomically, so `benchgen verify scenarios` passes on the result.
+swapped in atomically, so `benchgen verify scenarios` passes on the result. The benchmark
+scene (benchmarking/benchmarker.tscn) then lists exactly the new sample: a scene it still
+named from the old sample would stop every Godot run at its first line (a missing resource).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from benchgen.families import family_names
 from benchgen.pipeline import generate
+from benchgen.server.benchmark import BENCHMARK_SCENE, add_benchmark_scenarios
 from benchgen.spec.folder import (
     RENDERS_DIR,
     SCENARIO_JSON,
@@ -27,6 +30,7 @@ from benchgen.spec.folder import (
 )
 from benchgen.spec.io import dump_spec, load_spec
 
+REPO = Path(__file__).resolve().parents[1]
 KEEP_RENDERS = {f"{RENDERS_DIR}/contact_sheet.png", f"{RENDERS_DIR}/.gdignore"}
 
 
@@ -52,7 +56,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--benchmark",
+        type=Path,
+        default=REPO / BENCHMARK_SCENE,
+        help="the benchmark scene whose array becomes the new sample (when --out is in the repo)",
+    )
     args = parser.parse_args()
+    published: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="benchgen-sample-") as scratch:
         report = generate(
             family_names(),
@@ -66,7 +77,15 @@ def main() -> None:
             if outcome.status == "promoted" and outcome.folder:
                 final = scenario_folder(args.out, outcome.family, outcome.scenario_id)
                 _slim_copy(Path(outcome.folder), final)
+                published.append(final)
                 print(f"{final}")
+    if args.out.resolve().is_relative_to(REPO):
+        scenes = [
+            f"res://{(f / 'godot' / 'scene.tscn').resolve().relative_to(REPO).as_posix()}"
+            for f in published
+        ]
+        add_benchmark_scenarios(args.benchmark, scenes, replace=True)
+        print(f"{args.benchmark}: {len(scenes)} scenario scene(s)")
 
 
 if __name__ == "__main__":
