@@ -138,7 +138,10 @@ def verify(
         list[str] | None,
         typer.Option(
             "--physics-engine",
-            help="With --godot: a 3D engine to check on, jolt or godot (default: both).",
+            help=(
+                "With --godot: a 3D engine to check on and require, jolt or godot (default:"
+                " both are checked, Jolt's agreement is required)."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -155,13 +158,25 @@ def verify(
             reports.append(reverify_folder(path, rebuild=rebuild))
             bar.advance(task)
     if godot:
-        from benchgen.godot.crosscheck import DEFAULT_ENGINES, agreement_by_engine, crosscheck
+        from benchgen.godot.crosscheck import (
+            DEFAULT_ENGINES,
+            REQUIRED_ENGINES,
+            agreement_by_engine,
+            crosscheck,
+        )
+        from benchgen.godot.runtime import physics_engine_name
 
-        reports = crosscheck(folder, reports, engines=physics_engine or DEFAULT_ENGINES)
+        # Named engines are all required; by default both run and Jolt (the project's) decides.
+        required = physics_engine or REQUIRED_ENGINES
+        reports = crosscheck(
+            folder, reports, engines=physics_engine or DEFAULT_ENGINES, required=required
+        )
+        needed = {physics_engine_name(e) for e in required}
         for engine in agreement_by_engine(reports):
+            note = "" if engine.engine in needed else " (reported only: scenarios target Jolt)"
             console.print(
                 f"Godot agreement with MuJoCo on {engine.engine}: "
-                f"{engine.agreed}/{engine.checked} scenarios"
+                f"{engine.agreed}/{engine.checked} scenarios{note}"
             )
     table = Table(title=f"Re-verification of {folder}")
     table.add_column("scenario")

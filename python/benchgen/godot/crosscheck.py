@@ -7,6 +7,10 @@ the null agent fails and the oracle (which replays the same reference solution)
 succeeds. Each engine gives one ``godot_agreement[<engine>]`` check per scenario, with
 the reason when they disagree. One Godot start runs every scenario for each agent and
 engine.
+
+Only the *required* engines decide whether a scenario passes: by default Jolt, the engine
+project.godot selects and the exporter tunes contacts for. Checked but not required (the
+default for GodotPhysics3D), a disagreement is reported and counted, not a failure.
 """
 
 from __future__ import annotations
@@ -26,11 +30,20 @@ from benchgen.godot.runtime import (
 from benchgen.spec.models import FailureReason, VerificationCheck
 from benchgen.verify.folder import FolderReport
 
-__all__ = ["DEFAULT_ENGINES", "EngineAgreement", "agreement_by_engine", "crosscheck"]
+__all__ = [
+    "DEFAULT_ENGINES",
+    "REQUIRED_ENGINES",
+    "EngineAgreement",
+    "agreement_by_engine",
+    "crosscheck",
+    "required_checks_passed",
+]
 
 _EXPECTED = {"oracle": "success", "null": "failure"}
 #: The engines checked when none are named.
 DEFAULT_ENGINES = tuple(PHYSICS_ENGINES)
+#: The engines whose agreement a scenario needs when none are named: the project's Jolt.
+REQUIRED_ENGINES = ("jolt",)
 _CHECK = "godot_agreement"
 
 
@@ -103,6 +116,7 @@ def crosscheck(
     *,
     project: Path | None = None,
     engines: Sequence[str] = DEFAULT_ENGINES,
+    required: Sequence[str] = REQUIRED_ENGINES,
 ) -> list[FolderReport]:
     """Run every scenario under ``root`` in Godot and add a check per physics engine.
 
@@ -111,10 +125,11 @@ def crosscheck(
         reports: the MuJoCo re-verification of each scenario folder under ``root``.
         project: the Godot project (default: :func:`default_project_dir`).
         engines: the 3D engines to check on (``jolt``, ``godot`` or Godot's names).
+        required: the engines among them whose disagreement fails a scenario.
 
     Returns:
         The reports, each with one ``godot_agreement[<engine>]`` check per engine; a
-        report stays ok only when every engine agreed.
+        report stays ok only when every required engine agreed.
 
     Raises:
         GodotError: Godot could not be started, reported a script error, or an engine
@@ -122,6 +137,7 @@ def crosscheck(
     """
     project = (project or default_project_dir()).resolve()
     names = [physics_engine_name(e) for e in engines]
+    needed = {physics_engine_name(e) for e in required}
     root_res = _res_path(root, project)
     runs: dict[str, dict[str, dict[str, list[dict]]]] = {}
     if root_res is not None:
@@ -137,9 +153,19 @@ def crosscheck(
             _agreement(scene if root_res is not None else None, engine, runs.get(engine, {}))
             for engine in names
         ]
-        ok = report.ok and all(check.passed for check in found)
+        ok = report.ok and required_checks_passed(found, needed)
         checked.append(report.model_copy(update={"checks": [*report.checks, *found], "ok": ok}))
     return checked
+
+
+def required_checks_passed(checks: Sequence[VerificationCheck], required: set[str]) -> bool:
+    """Return whether every ``godot_agreement`` check of a required engine passed.
+
+    Args:
+        checks: a scenario's checks (others than ``godot_agreement[...]`` are ignored).
+        required: Godot's names of the engines whose agreement is needed.
+    """
+    return all(check.passed for check in checks if check.name in {_check_name(e) for e in required})
 
 
 def agreement_by_engine(reports: Sequence[FolderReport]) -> list[EngineAgreement]:
