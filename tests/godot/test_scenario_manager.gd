@@ -81,5 +81,10 @@ func test_time_to_outcome_is_recorded() -> void:
 	manager.track_success()
 	var results := await run_to_completion(manager)
 	var time_s := float(results["iterations"][0]["time_s"])
-	check(time_s > 0.3 and time_s < 0.7, "time_s %s is not ~0.5 s (30 ticks)" % time_s)
+	# Simulated steps per second: the physics rate over the time scale the runner set.
+	var expected := 30.0 * Engine.time_scale / Engine.physics_ticks_per_second
+	check(
+		time_s > 0.6 * expected and time_s < 1.4 * expected,
+		"time_s %s is not ~%s s (30 ticks)" % [time_s, expected]
+	)
 	done()
