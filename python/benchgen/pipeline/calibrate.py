@@ -121,27 +121,34 @@ _NOT_LENGTHS = frozenset(
         "problem_version", "max_count", "yaw_deg", "rotation_deg", "start_rotation_deg",
     }
 )  # fmt: skip
+#: Keys of extents, not places: a ball's 0.033 m radius equal to a part's 0.033 m centre height
+#: (a part standing on the floor) tells no position, so sizes are counted but never matched.
+_EXTENTS = frozenset({"size"})
 
 
-def _numbers(value: object) -> list[float]:
-    """Return every length and speed in a JSON value, rounded to 6 decimals.
+def _numbers(value: object, key: str = "") -> list[tuple[str, float]]:
+    """Return every length and speed in a JSON value with its key, rounded to 6 decimals.
 
     Numbers under a key of :data:`_NOT_LENGTHS` are left out (their units differ from the
-    reference's positions and velocities).
+    reference's positions and velocities); a number in a list carries the list's key.
     """
     if isinstance(value, bool):
         return []
     if isinstance(value, int | float):
-        return [round(float(value), 6)]
+        return [(key, round(float(value), 6))]
     if isinstance(value, dict):
-        return [n for k, v in value.items() if k not in _NOT_LENGTHS for n in _numbers(v)]
+        return [n for k, v in value.items() if k not in _NOT_LENGTHS for n in _numbers(v, k)]
     if isinstance(value, list):
-        return [n for v in value for n in _numbers(v)]
+        return [n for v in value for n in _numbers(v, key)]
     return []
 
 
 def _leaks(spec: ScenarioSpec) -> tuple[int, int]:
-    """Count problem.json's numbers that reveal the reference (and all its numbers)."""
+    """Count problem.json's numbers that reveal the reference (and all its numbers).
+
+    A number reveals the reference when it equals one of the reference push's components,
+    its speed, or a coordinate of a reference placement, and is not an extent.
+    """
     reference = spec.reference_solution
     secret = set()
     if reference.push is not None:
@@ -150,7 +157,8 @@ def _leaks(spec: ScenarioSpec) -> tuple[int, int]:
     for placement in reference.parts:
         secret |= {round(v, 6) for v in placement.position if abs(v) > 1e-6}
     numbers = _numbers(problem_of(spec).model_dump(mode="json"))
-    return sum(n in secret for n in numbers), len(numbers)
+    leaks = sum(n in secret for key, n in numbers if key not in _EXTENTS)
+    return leaks, len(numbers)
 
 
 def _measure(args: tuple[str, list[Solution], int, int]) -> _Measured:

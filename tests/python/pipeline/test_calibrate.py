@@ -94,3 +94,13 @@ def test_a_mass_equal_to_a_reference_height_is_not_a_leak() -> None:
         parts=[Placement(kind="block", position=[1.2345678, -2.7182818, mass])],
     )
     assert _leaks(spec)[0] == 0
+
+
+def test_a_size_equal_to_a_reference_height_is_not_a_leak() -> None:
+    base = _spec_with_reference(push=PushAction(velocity=[0.4, 0.0, 0.0]))
+    radius = base.moved_object.size[0]
+    spec = _spec_with_reference(
+        push=PushAction(velocity=[0.4, 0.0, 0.0]),
+        parts=[Placement(kind="block", position=[1.2345678, -2.7182818, radius])],
+    )
+    assert _leaks(spec)[0] == 0
