@@ -1,6 +1,11 @@
 """Benchmark the render stage: first frame, per view, 24 views, video, and RSS over 50 models.
 
-Run: .venv/bin/python benchmarks/bench_render.py [--models 50] [--compare]
+Run: .venv/bin/python benchmarks/bench_render.py [--models 50] [--compare] [--smoke]
+
+The per-frame line compares the model's own GL settings (MuJoCo's 4096² shadow map and 4×
+multisampling, what benchgen rendered with before issue 13) with ``PREVIEW``, in CPU ms
+(every thread of the GL driver) and wall ms. The whole render stage, old code against new
+on the same scenarios, is measured by ``bench_compare.py``.
 
 ``--compare`` also times the alternative benchgen does not use: a new GL context per
 model, which is what a new ``mujoco.Renderer`` per model costs.
@@ -9,6 +14,7 @@ model, which is what a new ``mujoco.Renderer`` per model costs.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import tempfile
 import time
@@ -60,7 +66,7 @@ def first_frame(model: mujoco.MjModel) -> float:
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
     start = time.perf_counter()
-    with _gl.ModelRenderer(model, width=640, height=480) as renderer:
+    with _gl.ModelRenderer(model, width=640, height=480, quality=_gl.PREVIEW) as renderer:
         bounds = views._bounds(model, data, renderer.option)
         renderer.render(data, views._camera(model, bounds, 0, -15, 640 / 480))
     return time.perf_counter() - start
@@ -71,7 +77,7 @@ def per_view(model: mujoco.MjModel) -> tuple[float, float]:
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
     raw = []
-    with _gl.ModelRenderer(model, width=640, height=480) as renderer:
+    with _gl.ModelRenderer(model, width=640, height=480, quality=_gl.PREVIEW) as renderer:
         bounds = views._bounds(model, data, renderer.option)
         for az in views.AZIMUTHS:
             for el in views.ELEVATIONS:
@@ -83,6 +89,33 @@ def per_view(model: mujoco.MjModel) -> tuple[float, float]:
         render.render_views(model, Path(tmp))
         with_png = (time.perf_counter() - start) / 24
     return statistics.median(raw), with_png
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def per_frame(model: mujoco.MjModel, quality: _gl.Quality, rounds: int = 3) -> tuple[float, float]:
+    """Return the best CPU and wall seconds of one 640×480 frame over ``rounds`` × 24 views."""
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    best_cpu = best_wall = float("inf")
+    with _gl.ModelRenderer(model, width=640, height=480, quality=quality) as renderer:
+        bounds = views._bounds(model, data, renderer.option)
+        cameras = [
+            views._camera(model, bounds, az, el, 640 / 480)
+            for az in views.AZIMUTHS
+            for el in views.ELEVATIONS
+        ]
+        renderer.render_raw(data, cameras[0])
+        for _ in range(rounds):
+            cpu, start = _cpu(), time.perf_counter()
+            for camera in cameras:
+                renderer.render_raw(data, camera)
+            best_cpu = min(best_cpu, (_cpu() - cpu) / len(cameras))
+            best_wall = min(best_wall, (time.perf_counter() - start) / len(cameras))
+    return best_cpu, best_wall
 
 
 def many(count: int) -> tuple[list[float], list[float]]:
@@ -157,9 +190,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=50)
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="a few models, for CI")
     args = parser.parse_args()
+    if args.smoke:
+        args.models = 3
     rss_start = rss_mb()
     print(f"first frame (GL context + model upload + render): {first_frame(scene(0)):.3f} s")
+    old_cpu, old_wall = per_frame(scene(1), _gl.Quality())
+    new_cpu, new_wall = per_frame(scene(1), _gl.PREVIEW)
+    print(
+        f"per frame, model's own settings: {old_cpu * 1000:.1f} ms CPU, {old_wall * 1000:.1f} ms "
+        f"wall; PREVIEW: {new_cpu * 1000:.1f} ms CPU, {new_wall * 1000:.1f} ms wall "
+        f"({old_cpu / new_cpu:.1f}x less CPU)"
+    )
     raw, with_png = per_view(scene(1))
     print(f"per view: {raw * 1000:.1f} ms rendered, {with_png * 1000:.1f} ms with PNG written")
     times, rss = many(args.models)
@@ -173,7 +216,11 @@ def main() -> None:
         + ", ".join(f"{n}: {rss[n - 1]:.0f}" for n in marks)
         + f"; growth from model 10 to {len(rss)}: {rss[-1] - rss[min(9, len(rss) - 1)]:+.1f} MB"
     )
-    print(f"video 3 s at 30 fps (90 frames, 640x480): {video_time(scene(2), 3.0):.3f} s")
+    frames = round(3.0 * views.VIDEO_FPS)
+    print(
+        f"video 3 s at {views.VIDEO_FPS} fps ({frames} frames, 640x480): "
+        f"{video_time(scene(2), 3.0):.3f} s"
+    )
     if args.compare:
         new, shared = compare(20)
         print(

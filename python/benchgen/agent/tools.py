@@ -176,7 +176,7 @@ def validate(
 
 def _render_into(spec: Any, folder: Path, report: SimulationReport) -> None:
     """Render views and a video of the built scenario and copy them to renders/."""
-    from benchgen.pipeline.build import render_folder
+    from benchgen.pipeline.renders import render_folder
 
     rendered = render_folder(spec, folder)
     images = Path("renders/images")

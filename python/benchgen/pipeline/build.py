@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import mujoco
 import numpy as np
@@ -25,6 +25,7 @@ from benchgen.errors import BenchgenError
 from benchgen.export import export_scenario, mark_godot_ignored
 from benchgen.families.base import Family
 from benchgen.mjcf.builder import build_mjspec, compile_mjspec
+from benchgen.pipeline.renders import render_folder
 from benchgen.pipeline.repair import folder_problem, quarantine
 from benchgen.pipeline.script import script_text
 from benchgen.spec.folder import (
@@ -49,17 +50,12 @@ from benchgen.spec.models import (
 from benchgen.spec.problem import problem_of
 from benchgen.verify.gate import measure_difficulty, run_gate
 from benchgen.verify.refine import refine_push
-from benchgen.verify.simulate import trial_model
-
-if TYPE_CHECKING:
-    from benchgen.render import RenderSet
 
 __all__ = [
     "BuildOutcome",
     "build_scenario",
     "make_spec",
     "provenance",
-    "render_folder",
     "write_model_files",
     "write_problem",
     "write_scenario_files",
@@ -187,22 +183,6 @@ def write_scenario_files(
         layout = layout.model_copy(update={"reference_solution": refined})
     with timer.stage("verify"):
         return run_gate(spec, layout, geometry, folder, model=model)
-
-
-def render_folder(spec: ScenarioSpec, folder: Path) -> RenderSet:
-    """Render the 24 views, contact sheet and reference video of a scenario folder."""
-    from benchgen.render import render_scenario  # Pillow and the GL set-up: only to render
-
-    model, _ = trial_model(spec, folder, None)
-    video_model, video_data = trial_model(spec, folder, spec.reference_solution)
-    return render_scenario(
-        folder,
-        model,
-        video_model=video_model,
-        video_data=video_data,
-        seconds=min(spec.horizon_s, 4.0),
-        title=f"{spec.id}: {spec.task}",
-    )
 
 
 def build_scenario(

@@ -21,6 +21,7 @@ import contextlib
 import os
 import sys
 import threading
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -55,7 +56,16 @@ import numpy as np  # noqa: E402
 
 from benchgen.errors import RenderError  # noqa: E402
 
-__all__ = ["BLACK_LEVEL", "MIN_HEIGHT", "MIN_WIDTH", "ModelRenderer", "check_image", "close_gl"]
+__all__ = [
+    "BLACK_LEVEL",
+    "MIN_HEIGHT",
+    "MIN_WIDTH",
+    "PREVIEW",
+    "ModelRenderer",
+    "Quality",
+    "check_image",
+    "close_gl",
+]
 
 MIN_WIDTH, MIN_HEIGHT = 640, 480
 BLACK_LEVEL = 8  # brightest channel value at or below which an image counts as black
@@ -139,20 +149,83 @@ def check_image(pixels: np.ndarray, *, what: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Quality:
+    """How much work the GL driver does per frame (read by ``MjrContext`` when it is made).
+
+    Attributes:
+        shadowsize: side of the shadow map in texels, or None for the model's own
+            (``mjVisual.quality.shadowsize``, MuJoCo's default 4096).
+        samples: multisamples per pixel, or None for the model's own (``offsamples``, 4).
+    """
+
+    shadowsize: int | None = None
+    samples: int | None = None
+
+
+#: What benchgen renders with. On Mesa's llvmpipe (the CPU rasterizer of machines without
+#: a GPU) a 640×480 frame of a scenario costs about 60 ms of CPU with the model's defaults,
+#: of which the 4096² shadow map of the sun is 30 ms (llvmpipe clears its depth bits texel
+#: by texel, keeping the stencil bits of MuJoCo's 24/8 format) and 4× multisampling 25 ms.
+#: A 2048² map costs a quarter and keeps the shadows clean (at 1536² a thin wall's shadow
+#: speckles the floor); without multisampling an edge steps by a pixel, which the views at
+#: their size and the contact sheet's thumbnails do not show. That leaves about 16 ms a
+#: frame, 4 of them the skybox (``benchmarks/bench_render.py`` measures both settings).
+PREVIEW = Quality(shadowsize=2048, samples=0)
+
+
+def _depth_only_shadow_map(mjr: Any) -> None:
+    """Give the shadow map of ``mjr`` the same 24 bits of depth and no stencil.
+
+    MuJoCo makes it ``GL_DEPTH24_STENCIL8`` and clears only its depth before each frame's
+    shadow pass, which uses no stencil; llvmpipe does such a clear texel by texel, masking
+    the stencil bits, 3 ms of a 16 ms frame at 2048². A ``GL_DEPTH_COMPONENT24`` map clears
+    with a memset and gives the same pixels (``tests/python/render/test_gl.py``). If the
+    driver refuses it as the framebuffer's depth, MuJoCo's format is put back.
+    """
+    if not mjr.shadowFBO:
+        return
+    from OpenGL import GL  # PyOpenGL, on the platform MUJOCO_GL chose (mujoco.egl sets it)
+
+    def attach(internal: int, source: int, kind: int, point: int) -> bool:
+        size = int(mjr.shadowSize)
+        GL.glBindTexture(GL.GL_TEXTURE_2D, mjr.shadowTex)
+        GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, internal, size, size, 0, source, kind, None)
+        for other in (GL.GL_DEPTH_STENCIL_ATTACHMENT, GL.GL_DEPTH_ATTACHMENT):
+            GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, other, GL.GL_TEXTURE_2D, 0, 0)
+        GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, point, GL.GL_TEXTURE_2D, mjr.shadowTex, 0)
+        return bool(GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER) == GL.GL_FRAMEBUFFER_COMPLETE)
+
+    bound = GL.glGetIntegerv(GL.GL_TEXTURE_BINDING_2D)
+    GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, mjr.shadowFBO)
+    depth_only = (GL.GL_DEPTH_COMPONENT24, GL.GL_DEPTH_COMPONENT, GL.GL_UNSIGNED_INT)
+    if not attach(*depth_only, GL.GL_DEPTH_ATTACHMENT):
+        mujocos = (GL.GL_DEPTH24_STENCIL8, GL.GL_DEPTH_STENCIL, GL.GL_UNSIGNED_INT_24_8)
+        attach(*mujocos, GL.GL_DEPTH_STENCIL_ATTACHMENT)
+    GL.glBindTexture(GL.GL_TEXTURE_2D, bound)
+
+
 class ModelRenderer:
     """Render one model with the process's GL context; use it as a context manager.
 
-    Holds the model's ``MjrContext`` (meshes and textures uploaded to the GPU) and an
-    ``MjvScene``; :meth:`close` frees the GPU side, so a worker rendering thousands of
-    scenarios keeps one context and no per-model leftovers.
+    Holds the model's ``MjrContext`` (meshes and textures uploaded to the GPU), an
+    ``MjvScene`` and one pixel buffer, reused for every frame; :meth:`close` frees the
+    GPU side, so a worker rendering thousands of scenarios keeps one context and no
+    per-model leftovers.
     """
 
-    def __init__(self, model: mujoco.MjModel, *, width: int, height: int) -> None:
+    def __init__(
+        self, model: mujoco.MjModel, *, width: int, height: int, quality: Quality = Quality()
+    ) -> None:
         self._model = model
         self._width, self._height = width, height
+        self._quality = quality
         self._rect = mujoco.MjrRect(0, 0, width, height)
         self._buffer = np.empty((height, width, 3), dtype=np.uint8)
-        self._scene = mujoco.MjvScene(model, maxgeom=10_000)
+        self._upright = np.empty_like(self._buffer)
+        # Room for every geom and site and some decoration: an MjvScene costs its maxgeom
+        # in allocation (39 ms for 10,000, 3 ms for 1,000), paid per renderer.
+        self._scene = mujoco.MjvScene(model, maxgeom=model.ngeom + model.nsite + 1000)
         self.option = mujoco.MjvOption()
         self.option.sitegroup[:4] = 1  # zone sites, whichever of groups 0-3 the MJCF uses
         self._mjr: Any = None
@@ -181,22 +254,42 @@ class ModelRenderer:
 
     def _make_mjr_context(self) -> Any:
         """Upload the model to the GL context, with an offscreen buffer at least our size."""
-        vis = self._model.vis.global_
-        saved = (vis.offwidth, vis.offheight)
-        # MjrContext sizes its framebuffer from the model (mjVisual.global.offwidth/offheight);
-        # raise it for this call only and leave the caller's model as it was.
-        vis.offwidth, vis.offheight = max(saved[0], self._width), max(saved[1], self._height)
+        vis = self._model.vis
+        saved = (
+            vis.global_.offwidth,
+            vis.global_.offheight,
+            vis.quality.shadowsize,
+            vis.quality.offsamples,
+        )
+        # MjrContext sizes its framebuffer, shadow map and multisampling from the model
+        # (mjVisual.global.offwidth/offheight, mjVisual.quality); set them for this call
+        # only and leave the caller's model as it was.
+        vis.global_.offwidth = max(saved[0], self._width)
+        vis.global_.offheight = max(saved[1], self._height)
+        if self._quality.shadowsize is not None:
+            vis.quality.shadowsize = self._quality.shadowsize
+        if self._quality.samples is not None:
+            vis.quality.offsamples = self._quality.samples
         try:
             mjr = mujoco.MjrContext(self._model, mujoco.mjtFontScale.mjFONTSCALE_100)
         except Exception as exc:
             raise _gl_failure(exc) from exc
         finally:
-            vis.offwidth, vis.offheight = saved
+            (
+                vis.global_.offwidth,
+                vis.global_.offheight,
+                vis.quality.shadowsize,
+                vis.quality.offsamples,
+            ) = saved
+        _depth_only_shadow_map(mjr)
         mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN, mjr)
         return mjr
 
-    def render(self, data: mujoco.MjData, camera: mujoco.MjvCamera) -> np.ndarray:
-        """Return the RGB image (height × width × 3, top row first) of ``data`` from ``camera``."""
+    def render_raw(self, data: mujoco.MjData, camera: mujoco.MjvCamera) -> np.ndarray:
+        """Render into the renderer's own buffer and return it, bottom row first (OpenGL's order).
+
+        The buffer is overwritten by the next frame: use it (or copy it) before then.
+        """
         if self._mjr is None:
             raise RuntimeError(
                 "ModelRenderer.render needs an open renderer: use it in a with block"
@@ -206,7 +299,21 @@ class ModelRenderer:
         )
         mujoco.mjr_render(self._rect, self._scene, self._mjr)
         mujoco.mjr_readPixels(self._buffer, None, self._rect, self._mjr)
-        return self._buffer[::-1].copy()  # OpenGL's first row is the bottom one
+        return self._buffer
+
+    def render(
+        self, data: mujoco.MjData, camera: mujoco.MjvCamera, *, reuse: bool = False
+    ) -> np.ndarray:
+        """Return the RGB image (height × width × 3, top row first) of ``data`` from ``camera``.
+
+        With ``reuse`` the image is the renderer's second buffer, overwritten by the next
+        ``render(reuse=True)``: no allocation per frame.
+        """
+        raw = self.render_raw(data, camera)[::-1]  # OpenGL's first row is the bottom one
+        if not reuse:
+            return raw.copy()
+        np.copyto(self._upright, raw)
+        return self._upright
 
     def _free_mjr(self) -> None:
         self._mjr.free()

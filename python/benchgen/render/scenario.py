@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchgen.render._gl import mujoco
-from benchgen.render.sheet import contact_sheet
+from benchgen.render.sheet import THUMB_WIDTH, contact_sheet
 from benchgen.render.views import render_video, render_views
 
 __all__ = ["RENDERS_DIR", "RenderSet", "render_scenario"]
@@ -62,8 +63,9 @@ def render_scenario(
         RenderError: no GL context, or a render that is too small or black.
     """
     out = folder / RENDERS_DIR
-    images = render_views(model, out)
-    sheet = contact_sheet(images, out / SHEET_NAME, title=title)
+    thumbs: list[Image.Image] = []  # the sheet's, made from the views' pixels in memory
+    images = render_views(model, out, thumbnails=thumbs, thumbnail_width=THUMB_WIDTH)
+    sheet = contact_sheet(images, out / SHEET_NAME, title=title, thumbnails=thumbs)
     files = [*images, sheet]
     video = None
     if video_model is not None:

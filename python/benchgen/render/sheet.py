@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from benchgen.errors import RenderError
 from benchgen.render._gl import check_image
+from benchgen.render._png import write_png
 
 __all__ = ["contact_sheet"]
 
@@ -39,7 +40,14 @@ def _thumbnail(path: Path, width: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def contact_sheet(images: list[Path], out: Path, *, columns: int = 8, title: str = "") -> Path:
+def contact_sheet(
+    images: list[Path],
+    out: Path,
+    *,
+    columns: int = 8,
+    title: str = "",
+    thumbnails: list[Image.Image] | None = None,
+) -> Path:
     """Lay the images out on a grid of labelled thumbnails under a title.
 
     Args:
@@ -47,6 +55,9 @@ def contact_sheet(images: list[Path], out: Path, *, columns: int = 8, title: str
         out: the PNG file to write.
         columns: thumbnails per row.
         title: a line of text above the grid (e.g. the scenario id and task).
+        thumbnails: the images already scaled to ``THUMB_WIDTH`` (``render_views`` makes
+            them from the pixels it rendered), one per image; default: read and scale
+            the files.
 
     Returns:
         ``out``.
@@ -59,7 +70,12 @@ def contact_sheet(images: list[Path], out: Path, *, columns: int = 8, title: str
             f"a contact sheet needs at least one image and one column; got {len(images)} "
             f"image(s) and columns={columns}"
         )
-    thumbs = [_thumbnail(path, THUMB_WIDTH) for path in images]
+    if thumbnails is not None and len(thumbnails) != len(images):
+        raise RenderError(
+            f"the contact sheet got {len(thumbnails)} thumbnails for {len(images)} images: "
+            "pass one thumbnail per image, or none"
+        )
+    thumbs = thumbnails if thumbnails is not None else [_thumbnail(p, THUMB_WIDTH) for p in images]
     cell_w = THUMB_WIDTH + _PAD
     cell_h = max(t.height for t in thumbs) + _LABEL_HEIGHT + _PAD
     rows = -(-len(thumbs) // columns)
@@ -74,5 +90,5 @@ def contact_sheet(images: list[Path], out: Path, *, columns: int = 8, title: str
         draw.text((x + 2, y + thumb.height + 2), _label(path), fill=_TEXT, font=font)
     check_image(np.asarray(sheet), what=f"contact sheet {out.name}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(out, format="PNG", compress_level=6)
+    write_png(np.asarray(sheet), out, level=6)  # one file, the dock's download: small
     return out

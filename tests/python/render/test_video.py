@@ -83,7 +83,9 @@ def test_a_black_frame_leaves_no_partial_video(
     scene: mujoco.MjModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        _gl.ModelRenderer, "render", lambda self, data, camera: np.zeros((480, 640, 3), np.uint8)
+        _gl.ModelRenderer,
+        "render_raw",
+        lambda self, data, camera: np.zeros((480, 640, 3), np.uint8),
     )
     with pytest.raises(RenderError, match="entirely black"):
         render_video(scene, pushed(scene), tmp_path / "v.mp4", seconds=0.5)

@@ -78,6 +78,44 @@ def test_larger_size_leaves_the_model_unchanged(scene: mujoco.MjModel, tmp_path:
     assert (scene.vis.global_.offwidth, scene.vis.global_.offheight) == before
 
 
+def test_quality_is_set_for_the_render_only_and_changes_the_frame(
+    scene: mujoco.MjModel, views: list[Path], tmp_path: Path
+) -> None:
+    before = (scene.vis.quality.shadowsize, scene.vis.quality.offsamples)
+    assert before == (4096, 4)  # MuJoCo's defaults; PREVIEW asks for less
+    full = render_views(scene, tmp_path, quality=_gl.Quality())
+    assert (scene.vis.quality.shadowsize, scene.vis.quality.offsamples) == before
+    preview, model_own = _pixels(views[4]).astype(int), _pixels(full[4]).astype(int)
+    # Multisampling smooths edges: some pixels differ, the picture does not.
+    assert 0 < np.abs(preview - model_own).mean() < 1.0
+
+
+def test_the_depth_only_shadow_map_gives_the_same_pixels(
+    scene: mujoco.MjModel, views: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from OpenGL import GL
+
+    with _gl.ModelRenderer(scene, width=640, height=480, quality=_gl.PREVIEW) as renderer:
+        mjr = renderer._mjr
+        GL.glBindTexture(GL.GL_TEXTURE_2D, mjr.shadowTex)
+        internal = GL.glGetTexLevelParameteriv(GL.GL_TEXTURE_2D, 0, GL.GL_TEXTURE_INTERNAL_FORMAT)
+        assert internal == GL.GL_DEPTH_COMPONENT24
+    monkeypatch.setattr(_gl, "_depth_only_shadow_map", lambda mjr: None)  # MuJoCo's D24S8
+    as_mujoco_makes_it = render_views(scene, tmp_path)
+    assert [p.read_bytes() for p in as_mujoco_makes_it] == [p.read_bytes() for p in views]
+
+
+def test_views_hand_over_their_contact_sheet_thumbnails(
+    scene: mujoco.MjModel, views: list[Path], tmp_path: Path
+) -> None:
+    thumbs: list[Image.Image] = []
+    render_views(scene, tmp_path, thumbnails=thumbs, thumbnail_width=240)
+    assert [t.size for t in thumbs] == [(240, 180)] * 24
+    with Image.open(views[0]) as first:
+        scaled = np.asarray(first.convert("RGB").resize((240, 180), Image.Resampling.LANCZOS))
+    assert np.abs(np.asarray(thumbs[0]).astype(int) - scaled).mean() < 2.0
+
+
 @pytest.mark.parametrize(
     ("width", "height"),
     [pytest.param(320, 240, id="quarter"), pytest.param(640, 479, id="one-row-short")],
@@ -100,7 +138,9 @@ def test_a_black_frame_from_the_renderer_is_rejected(
     scene: mujoco.MjModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        _gl.ModelRenderer, "render", lambda self, data, camera: np.zeros((480, 640, 3), np.uint8)
+        _gl.ModelRenderer,
+        "render_raw",
+        lambda self, data, camera: np.zeros((480, 640, 3), np.uint8),
     )
     with pytest.raises(RenderError, match=r"view view_az000_el15\.png is entirely black"):
         render_views(scene, tmp_path)
