@@ -98,3 +98,33 @@ def test_the_obj_text_is_deterministic_and_complete() -> None:
     assert len(faces) == len(first.triangles)
     indices = [int(i) for face in faces for i in face.split()[1:]]
     assert min(indices) == 1 and max(indices) == len(first.vertices)  # OBJ counts from 1
+
+
+def _build123d_mesh(pieces: list[Piece]) -> tuple[bytes, bytes]:
+    """The mesh as build123d's own Shape.tessellate gives it (what benchgen wrote before)."""
+    shape = piece_solid(pieces[0])
+    for other in pieces[1:]:
+        shape = shape + piece_solid(other)
+    vertices, triangles = shape.tessellate(1e-3, 0.5)
+    verts = np.round(np.array([[v.X, v.Y, v.Z] for v in vertices], dtype=np.float64), 6) + 0.0
+    return verts.tobytes(), np.array(triangles, dtype=np.uint32).reshape(-1, 3).tobytes()
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        pytest.param([sphere_piece(0.0268, at=(0.3, -0.2, 0.4))], id="ball"),
+        pytest.param([box_piece((0.2, 0.4, 0.1), at=(0, 0, 0.1), roll=20, pitch=-35)], id="box"),
+        pytest.param(
+            [
+                box_piece((0.3, 0.3, 0.02), at=(0.1, 0.2, 0.02), yaw=17),
+                box_piece((0.02, 0.3, 0.1), at=(0.38, 0.2, 0.1), yaw=17),
+                box_piece((0.3, 0.02, 0.1), at=(0.1, 0.48, 0.1), yaw=17),
+            ],
+            id="fused-bin",
+        ),
+    ],
+)
+def test_the_mesh_is_build123ds_tessellation_to_the_bit(pieces: list[Piece]) -> None:
+    mesh = tessellate(part_solid(pieces))
+    assert (mesh.vertices.tobytes(), mesh.triangles.tobytes()) == _build123d_mesh(pieces)
