@@ -59,12 +59,24 @@ def problem_lines(lines: Sequence[str]) -> list[str]:
     return found
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
+def _kill_group(proc: subprocess.Popen[str], *, grace_s: float = 5.0) -> None:
+    """SIGKILL Godot's whole process group and wait, up to ``grace_s``, until it is gone.
+
+    Waiting for the launcher alone is not enough: Godot under bubblewrap is its child,
+    and on a loaded machine it can outlive the launcher by a moment after the SIGKILL.
+    """
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait()
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
 
 
 def _lines(proc: subprocess.Popen[str]) -> Iterator[str | None]:

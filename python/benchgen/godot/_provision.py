@@ -1,7 +1,7 @@
 """Provision Debian sid's Godot 4 in a minimal root (``benchgen godot setup --native``).
 
 Debian bookworm ships only Godot 3.2; its sid suite ships ``godot`` 4.6.3, the full editor
-as a debug build with Jolt. The root is built the way DESIGN.md records it:
+as a debug build with Jolt. The root is built this way (checked on these machines):
 ``debootstrap --variant=minbase sid`` (debootstrap's default mirror: no mirror argument),
 then ``apt-get install --no-install-recommends`` inside it through bubblewrap
 (``--perms 1777`` on ``/tmp``: apt's sandbox user cannot write a 0755 tmpfs;
