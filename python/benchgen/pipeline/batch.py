@@ -143,7 +143,6 @@ def build_attempt(
     renders: bool,
     godot: bool,
     on_stage: Callable[[str, str], None] | None = None,
-    on_published: Callable[[BuildOutcome], None] | None = None,
 ) -> BuildOutcome:
     """Build one scheduled attempt, named by plain values (what a pool worker or an activity gets).
 
@@ -158,7 +157,6 @@ def build_attempt(
         renders=renders,
         godot=godot,
         on_stage=on_stage,
-        on_published=on_published,
     )
 
 
@@ -173,21 +171,10 @@ def _build_in_worker(
 ) -> BuildOutcome:
     def on_stage(scenario_id: str, stage: str) -> None:
         if stages is not None:
-            stages.put(("stage", _stage_payload(family, scenario_id, stage)))
-
-    def on_published(outcome: BuildOutcome) -> None:
-        if stages is not None:
-            stages.put(("published", outcome.model_dump(mode="json")))
+            stages.put((family, scenario_id, stage))
 
     return build_attempt(
-        family,
-        seed,
-        out,
-        overrides=overrides,
-        renders=renders,
-        godot=godot,
-        on_stage=on_stage,
-        on_published=on_published,
+        family, seed, out, overrides=overrides, renders=renders, godot=godot, on_stage=on_stage
     )
 
 
@@ -252,9 +239,7 @@ def generate(
         godot: export the Godot scene of each promoted scenario.
         overrides: parameter values fixed for every scenario.
         attempts_factor: give up on a family after ``count × attempts_factor`` attempts.
-        on_event: called with ``("stage", {...})``, ``("outcome", {...})`` and, with
-            ``renders``, ``("published", {...})`` events (a promoted scenario's verdict and
-            thumbnail are on disk; its outcome follows once the full renders are).
+        on_event: called with ``("stage", {...})`` and ``("outcome", {...})`` events.
         on_outcome: called with each BuildOutcome as it arrives (the store records it).
         cancel: set it to stop scheduling; running builds finish, nothing half-written stays.
 
@@ -298,7 +283,6 @@ def generate(
                     renders=renders,
                     godot=godot,
                     on_stage=functools.partial(_emit_stage, emit, family),
-                    on_published=lambda o: emit("published", o.model_dump(mode="json")),
                 )
             )
         report.cancelled = bool(cancel and cancel.is_set())
@@ -359,19 +343,14 @@ def _run_pool(
     report.cancelled = bool(cancel and cancel.is_set())
 
 
-def _stage_payload(family: str, scenario_id: str, stage: str) -> dict[str, Any]:
-    return {"family": family, "scenario_id": scenario_id, "stage": stage}
-
-
 def _emit_stage(emit: EventCallback, family: str, scenario_id: str, stage: str) -> None:
-    emit("stage", _stage_payload(family, scenario_id, stage))
+    emit("stage", {"family": family, "scenario_id": scenario_id, "stage": stage})
 
 
 def _drain(stages: Any, emit: EventCallback) -> None:
-    """Pass on the events the workers queued: ``("stage" | "published", payload)``."""
     while True:
         try:
-            kind, payload = stages.get_nowait()
+            family, scenario_id, stage = stages.get_nowait()
         except (queue.Empty, EOFError, OSError):
             return
-        emit(kind, payload)
+        _emit_stage(emit, family, scenario_id, stage)
