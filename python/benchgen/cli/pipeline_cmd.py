@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -145,13 +144,6 @@ def verify(
             ),
         ),
     ] = None,
-    processes: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="With --godot: native Godot processes sharing the scenes (default: one per core).",
-        ),
-    ] = os.cpu_count() or 1,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
     from benchgen.pipeline import reverify_folder
@@ -177,11 +169,7 @@ def verify(
         # Named engines are all required; by default both run and Jolt (the project's) decides.
         required = physics_engine or REQUIRED_ENGINES
         reports = crosscheck(
-            folder,
-            reports,
-            engines=physics_engine or DEFAULT_ENGINES,
-            required=required,
-            processes=processes,
+            folder, reports, engines=physics_engine or DEFAULT_ENGINES, required=required
         )
         needed = {physics_engine_name(e) for e in required}
         for engine in agreement_by_engine(reports):
