@@ -145,6 +145,24 @@ func test_job_transitions() -> void:
 	done()
 
 
+func test_a_published_thumbnail_is_fetched_while_the_job_runs_and_once() -> void:
+	var model := _model()
+	model.client.base_url = "http://127.0.0.1:9"  # nothing answers: the fetch fails
+	model.state = BenchgenDockModel.State.GENERATING
+	var published := _scenario("r-000001-aaaaaa", "promoted")
+	published["stage"] = "render"
+	published["thumbnail"] = true
+	var running := _scenario("r-000002-bbbbbb", "running")
+	model.apply_job(_job("running", 0, [published, running]))
+	check_eq(model._thumbnails_asked.keys(), ["r-000001-aaaaaa"], "asked at once, only it")
+	model.apply_job(_job("running", 0, [published, running]))
+	check_eq(model._thumbnails_asked.size(), 1, "asked once")
+	while not model._thumbnails_asked["r-000001-aaaaaa"]:
+		await get_tree().process_frame
+	check(model.details.is_empty(), "no details from a backend that is not there")
+	done()
+
+
 func test_failures_are_reported() -> void:
 	var model := _model()
 	var errors: PackedStringArray = []

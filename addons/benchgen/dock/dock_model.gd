@@ -18,7 +18,8 @@ signal health_changed(ok: bool, message: String)
 signal families_changed(names: PackedStringArray)
 ## Emitted with each new status of the generation job (the [code]GET /api/jobs/{id}[/code] body).
 signal job_changed(job: Dictionary)
-## Emitted when a scenario's contact sheet arrived.
+## Emitted when a scenario's thumbnail arrived (while its job runs, once its verdict and
+## thumbnail are published; the full renders follow).
 signal thumbnail_loaded(scenario_id: String, texture: Texture2D)
 ## Emitted with the benchmark scene's scenario array after scenes were added.
 signal benchmark_scenes_changed(scenes: PackedStringArray)
@@ -79,6 +80,10 @@ var agent_choices: Array[Dictionary] = agent_choices_of(PackedStringArray())
 
 var _poll_timer: Timer
 var _closing: bool = false
+
+## Scenario ids whose details and thumbnail were asked for: [code]true[/code] once they
+## arrived (or failed), [code]false[/code] while the request is out.
+var _thumbnails_asked: Dictionary = {}
 
 
 func _ready() -> void:
@@ -322,6 +327,7 @@ func cancel_job() -> bool:
 func apply_job(status: Dictionary) -> void:
 	job = status
 	job_changed.emit(status)
+	_load_new_thumbnails(status)
 	var job_state := str(status.get("state", ""))
 	if not FINAL_STATES.has(job_state):
 		return
@@ -335,15 +341,20 @@ func apply_job(status: Dictionary) -> void:
 		_fail("the job %s%s" % [job_state, ": " + why if not why.is_empty() else ""])
 
 
-## Fetch the details of the promoted scenarios and their contact sheets; return how many
-## thumbnails arrived.
+## Fetch the details of the promoted scenarios (again: their renders are complete now)
+## and the thumbnails not loaded while the job ran; return how many arrived in this call.
 func load_details() -> int:
+	while _thumbnails_asked.values().has(false) and not _closing:  # those still on their way
+		await get_tree().process_frame
 	var thumbnails := 0
 	for id: String in promoted_ids():
 		var response := await client.get_json("/api/scenarios/" + id)
 		if not _succeeded(response):
 			continue
 		details[id] = response.data
+		if _thumbnails_asked.has(id):
+			continue
+		_thumbnails_asked[id] = true
 		var url: Variant = (response.data as Dictionary).get("thumbnail_url")
 		if url is String and await _load_thumbnail(id, url):
 			thumbnails += 1
@@ -455,6 +466,7 @@ func _start_job(body: Dictionary) -> bool:
 	job_id = ""
 	job = {}
 	details.clear()
+	_thumbnails_asked.clear()
 	benchmark_run = {}
 	_set_state(State.GENERATING)
 	var response := await client.post_json("/api/jobs", body)
@@ -493,14 +505,36 @@ func _poll(path: String, apply: Callable, fallback: State) -> bool:
 	return state in [State.GENERATED, State.BENCHMARKED] and last_error.is_empty()
 
 
+func _load_new_thumbnails(status: Dictionary) -> void:
+	# A scenario published with its verdict and thumbnail (the backend adds the other renders
+	# after) gets its thumbnail now, while the job goes on: the poll does not wait for it.
+	for scenario: Dictionary in status.get("scenarios", []):
+		var id := str(scenario.get("id", ""))
+		if bool(scenario.get("thumbnail", false)) and not _thumbnails_asked.has(id):
+			_thumbnails_asked[id] = false
+			_load_early_thumbnail(id)
+
+
+func _load_early_thumbnail(id: String) -> void:
+	var response := await client.get_json("/api/scenarios/" + id)
+	if _closing:
+		return
+	if response.ok and response.data is Dictionary:
+		details[id] = response.data
+		var url: Variant = (response.data as Dictionary).get("thumbnail_url")
+		if url is String:
+			await _load_thumbnail(id, url)
+	_thumbnails_asked[id] = true
+
+
 func _load_thumbnail(id: String, url: String) -> bool:
 	var response := await client.get_bytes(url)
-	if not _succeeded(response):
+	if _closing or not _succeeded(response):
 		return false
 	var image := Image.new()
 	var err := image.load_png_from_buffer(response.data)
 	if err != OK:
-		_fail("the contact sheet of %s is not a PNG: %s" % [id, error_string(err)])
+		_fail("the thumbnail of %s is not a PNG: %s" % [id, error_string(err)])
 		return false
 	thumbnail_loaded.emit(id, ImageTexture.create_from_image(image))
 	return true

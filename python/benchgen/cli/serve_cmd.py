@@ -79,7 +79,13 @@ def serve(
     token_project = resources.project_dir(project, near=out) if secret is not None else None
     project_dir = token_project or project
     api = create_app(
-        out, db_url=db, workers=workers, project_dir=project_dir, hosts=hosts, token=secret
+        out,
+        db_url=db,
+        workers=workers,
+        project_dir=project_dir,
+        hosts=hosts,
+        token=secret,
+        warm=True,  # the dock's first job should not wait for a process to start
     )
     if secret is not None and token_project is not None:
         write_token_setting(token_project / "project.godot", secret)

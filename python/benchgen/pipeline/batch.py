@@ -143,6 +143,7 @@ def build_attempt(
     renders: bool,
     godot: bool,
     on_stage: Callable[[str, str], None] | None = None,
+    on_published: Callable[[BuildOutcome], None] | None = None,
 ) -> BuildOutcome:
     """Build one scheduled attempt, named by plain values (what a pool worker or an activity gets).
 
@@ -157,6 +158,7 @@ def build_attempt(
         renders=renders,
         godot=godot,
         on_stage=on_stage,
+        on_published=on_published,
     )
 
 
@@ -171,10 +173,21 @@ def _build_in_worker(
 ) -> BuildOutcome:
     def on_stage(scenario_id: str, stage: str) -> None:
         if stages is not None:
-            stages.put((family, scenario_id, stage))
+            stages.put(("stage", _stage_payload(family, scenario_id, stage)))
+
+    def on_published(outcome: BuildOutcome) -> None:
+        if stages is not None:
+            stages.put(("published", outcome.model_dump(mode="json")))
 
     return build_attempt(
-        family, seed, out, overrides=overrides, renders=renders, godot=godot, on_stage=on_stage
+        family,
+        seed,
+        out,
+        overrides=overrides,
+        renders=renders,
+        godot=godot,
+        on_stage=on_stage,
+        on_published=on_published,
     )
 
 
@@ -239,7 +252,9 @@ def generate(
         godot: export the Godot scene of each promoted scenario.
         overrides: parameter values fixed for every scenario.
         attempts_factor: give up on a family after ``count × attempts_factor`` attempts.
-        on_event: called with ``("stage", {...})`` and ``("outcome", {...})`` events.
+        on_event: called with ``("stage", {...})``, ``("outcome", {...})`` and, with
+            ``renders``, ``("published", {...})`` events (a promoted scenario's verdict and
+            thumbnail are on disk; its outcome follows once the full renders are).
         on_outcome: called with each BuildOutcome as it arrives (the store records it).
         cancel: set it to stop scheduling; running builds finish, nothing half-written stays.
 
@@ -283,6 +298,7 @@ def generate(
                     renders=renders,
                     godot=godot,
                     on_stage=functools.partial(_emit_stage, emit, family),
+                    on_published=lambda o: emit("published", o.model_dump(mode="json")),
                 )
             )
         report.cancelled = bool(cancel and cancel.is_set())
@@ -343,14 +359,19 @@ def _run_pool(
     report.cancelled = bool(cancel and cancel.is_set())
 
 
+def _stage_payload(family: str, scenario_id: str, stage: str) -> dict[str, Any]:
+    return {"family": family, "scenario_id": scenario_id, "stage": stage}
+
+
 def _emit_stage(emit: EventCallback, family: str, scenario_id: str, stage: str) -> None:
-    emit("stage", {"family": family, "scenario_id": scenario_id, "stage": stage})
+    emit("stage", _stage_payload(family, scenario_id, stage))
 
 
 def _drain(stages: Any, emit: EventCallback) -> None:
+    """Pass on the events the workers queued: ``("stage" | "published", payload)``."""
     while True:
         try:
-            family, scenario_id, stage = stages.get_nowait()
+            kind, payload = stages.get_nowait()
         except (queue.Empty, EOFError, OSError):
             return
-        _emit_stage(emit, family, scenario_id, stage)
+        emit(kind, payload)

@@ -25,7 +25,7 @@ from benchgen.errors import BenchgenError
 from benchgen.export import export_scenario, mark_godot_ignored
 from benchgen.families.base import Family
 from benchgen.mjcf.builder import build_mjspec, compile_mjspec
-from benchgen.pipeline.renders import render_folder
+from benchgen.pipeline.renders import add_renders, render_thumbnail, renders_pending
 from benchgen.pipeline.repair import folder_problem, quarantine
 from benchgen.pipeline.script import script_text
 from benchgen.spec.folder import (
@@ -194,8 +194,13 @@ def build_scenario(
     renders: bool = False,
     godot: bool = True,
     on_stage: StageCallback | None = None,
+    on_published: Callable[[BuildOutcome], None] | None = None,
 ) -> BuildOutcome:
     """Build, verify and (when promoted) publish one scenario folder.
+
+    With ``renders``, a promoted scenario is published twice (:mod:`benchgen.pipeline.renders`):
+    with its thumbnail as soon as its verdict is known (``on_published`` is called then),
+    then with the 24 views, contact sheet and video.
 
     Args:
         family: the scenario family.
@@ -205,6 +210,8 @@ def build_scenario(
         renders: render 24 views, a contact sheet and a video.
         godot: export the Godot scene.
         on_stage: called with ``(scenario_id, stage)`` as each stage starts.
+        on_published: called with the outcome so far once a promoted scenario with
+            ``renders`` is published with its thumbnail (the other renders follow).
 
     Returns:
         The outcome; ``skipped`` when the scenario was already complete on disk. A damaged
@@ -216,11 +223,17 @@ def build_scenario(
     final = scenario_folder(out_root, family.name, scenario_id)
     base = BuildOutcome(scenario_id=scenario_id, family=family.name, seed=seed, status="skipped")
     damaged = None
+    timer = _Timer(on_stage, scenario_id)
     if final.exists():
         damaged = folder_problem(final)
         if damaged is None:  # complete: what a resumed run finds, recorded as it is
-            return base.model_copy(update={"folder": str(final), "files": load_spec(final).files})
-    timer = _Timer(on_stage, scenario_id)
+            spec = load_spec(final)
+            if renders and renders_pending(final):  # stopped between the two phases
+                with timer.stage("render"):
+                    add_renders(spec, final)
+            return base.model_copy(
+                update={"folder": str(final), "files": spec.files, "stage_seconds": timer.seconds}
+            )
     with timer.stage("layout"):
         layout = family.build(params)
         spec = make_spec(family, seed, params, layout)
@@ -235,8 +248,8 @@ def build_scenario(
                 with timer.stage("export"):
                     export_scenario(spec, tmp)
             if renders:
-                with timer.stage("render"):
-                    render_folder(spec, tmp)
+                with timer.stage("thumbnail"):
+                    render_thumbnail(spec, tmp)
             mark_godot_ignored(tmp)  # a dataset inside a Godot project: no mesh/png imports
         with timer.stage("write"):
             spec.files = file_hashes(tmp)
@@ -249,13 +262,20 @@ def build_scenario(
     detail = "; ".join(f"{c.name}: {c.detail}" for c in failed)
     if damaged is not None:
         detail = f"rebuilt over a damaged folder ({damaged}). {detail}".strip()
-    return base.model_copy(
+    outcome = base.model_copy(
         update={
             "status": "promoted" if verification.promoted else "rejected",
             "reasons": verification.reasons,
             "detail": detail,
             "folder": str(final) if verification.promoted else None,
             "files": spec.files,
-            "stage_seconds": timer.seconds,
+            "stage_seconds": dict(timer.seconds),
         }
     )
+    if not (verification.promoted and renders):
+        return outcome
+    if on_published is not None:
+        on_published(outcome)
+    with timer.stage("render"):
+        files = add_renders(spec, final)
+    return outcome.model_copy(update={"files": files, "stage_seconds": timer.seconds})

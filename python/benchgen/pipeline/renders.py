@@ -1,17 +1,51 @@
-"""The render stage of one scenario folder: its views, contact sheet and reference video."""
+"""The render stage of one scenario folder, in two phases: a thumbnail, then the rest.
+
+The dock should see something within seconds of a scenario's verdict, and the 24 views,
+contact sheet and video take longer than the verdict itself. So a promoted scenario is
+published first with ``renders/thumbnail.png`` (one frame, :func:`render_thumbnail`), and
+the full set is added afterwards (:func:`add_renders`) by building a new copy of the
+folder and swapping it in through the folder contract
+(:func:`benchgen.spec.folder.publish` with ``replace``): a published folder is never
+written in place, and every reader sees the first copy or the second, each with a
+``scenario.json`` whose hashes match its files. ``renders/index.json`` is written last,
+so a folder with a thumbnail and no index was stopped between the phases
+(:func:`renders_pending`); a resumed run completes it.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchgen.spec.folder import (
+    RENDERS_DIR,
+    SCENARIO_JSON,
+    file_hashes,
+    publish,
+    regular_files,
+    staging,
+)
+from benchgen.spec.io import dump_spec
 from benchgen.spec.models import ScenarioSpec
 from benchgen.verify.simulate import trial_model
 
 if TYPE_CHECKING:
     from benchgen.render import RenderSet
 
-__all__ = ["VIDEO_MAX_S", "VIDEO_TAIL_S", "render_folder", "video_seconds"]
+__all__ = [
+    "VIDEO_MAX_S",
+    "VIDEO_TAIL_S",
+    "add_renders",
+    "render_folder",
+    "render_thumbnail",
+    "renders_pending",
+    "video_seconds",
+]
+
+_THUMBNAIL = f"{RENDERS_DIR}/thumbnail.png"  # benchgen.render.scenario's names
+_INDEX = f"{RENDERS_DIR}/index.json"
 
 #: The video goes on this long after the reference trial's outcome was decided: a success
 #: is decided once the centre has been in the goal for the dwell time, so the video then
@@ -47,3 +81,53 @@ def render_folder(spec: ScenarioSpec, folder: Path) -> RenderSet:
         seconds=video_seconds(spec),
         title=f"{spec.id}: {spec.task}",
     )
+
+
+def render_thumbnail(spec: ScenarioSpec, folder: Path) -> Path:
+    """Write the first phase, ``renders/thumbnail.png``, of the scenario built in ``folder``."""
+    from benchgen.render import render_preview
+
+    model, _ = trial_model(spec, folder, None)
+    return render_preview(folder, model)
+
+
+def renders_pending(folder: Path) -> bool:
+    """Return whether a published folder has its thumbnail but not yet the other renders."""
+    return (folder / _THUMBNAIL).is_file() and not (folder / _INDEX).is_file()
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    """Give ``dest`` every regular file of ``source`` but scenario.json, as hard links.
+
+    A link costs no copy, and no file of the new folder is written in place afterwards
+    (the renders are new files, scenario.json a new file): the published copy never changes.
+    """
+    for rel in regular_files(source):
+        if rel == SCENARIO_JSON:
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / rel, target)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(source / rel, target)
+
+
+def add_renders(spec: ScenarioSpec, final: Path) -> dict[str, str]:
+    """Add the views, sheet and video to the published folder ``final``; return its hashes.
+
+    Builds a new copy beside it (its files linked, the renders added, scenario.json
+    rewritten with every file's hash) and swaps it in.
+
+    Raises:
+        RenderError: no GL context, or a render too small or black (``final`` stays as
+            published, with its thumbnail).
+        UnsafeFileError: the folder holds something other than regular files.
+    """
+    with staging(final) as tmp:
+        _link_tree(final, tmp)
+        render_folder(spec, tmp)
+        spec.files = file_hashes(tmp)
+        (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+        publish(tmp, final, replace=True)
+    return spec.files

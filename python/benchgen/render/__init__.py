@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from benchgen.render._gl import check_image, close_gl
 from benchgen.render.plots import FamilyFigures, acceptance_chart
-from benchgen.render.scenario import RenderSet, render_scenario
+from benchgen.render.scenario import RenderSet, render_preview, render_scenario
 from benchgen.render.sheet import contact_sheet
-from benchgen.render.views import AZIMUTHS, ELEVATIONS, render_video, render_views, view_name
+from benchgen.render.views import (
+    AZIMUTHS,
+    ELEVATIONS,
+    render_thumbnail,
+    render_video,
+    render_views,
+    view_name,
+)
 
 __all__ = [
     "AZIMUTHS",
@@ -23,7 +30,9 @@ __all__ = [
     "check_image",
     "close_gl",
     "contact_sheet",
+    "render_preview",
     "render_scenario",
+    "render_thumbnail",
     "render_video",
     "render_views",
     "view_name",

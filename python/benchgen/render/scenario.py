@@ -10,13 +10,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from benchgen.render._gl import mujoco
 from benchgen.render.sheet import THUMB_WIDTH, contact_sheet
-from benchgen.render.views import render_video, render_views
+from benchgen.render.views import render_thumbnail, render_video, render_views
 
-__all__ = ["RENDERS_DIR", "RenderSet", "render_scenario"]
+__all__ = [
+    "INDEX_NAME",
+    "RENDERS_DIR",
+    "THUMBNAIL_NAME",
+    "RenderSet",
+    "render_preview",
+    "render_scenario",
+]
 
 RENDERS_DIR = "renders"
 SHEET_NAME = "contact_sheet.png"
 VIDEO_NAME = "reference.mp4"
+THUMBNAIL_NAME = "thumbnail.png"
+#: Written last: a folder holding it has every render (views, sheet, video).
 INDEX_NAME = "index.json"
 
 
@@ -28,11 +37,23 @@ class RenderSet(BaseModel):
     images: list[str] = Field(description="The 24 views, azimuth-major.")
     sheet: str = Field(description="The contact sheet PNG.")
     video: str | None = Field(description="The reference-solution MP4, or None if not rendered.")
+    thumbnail: str | None = Field(
+        default=None, description="The small picture lists show (the video camera's view)."
+    )
     sha256: dict[str, str] = Field(description="sha256 of every file above, by path.")
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render_preview(folder: Path, model: mujoco.MjModel) -> Path:
+    """Write ``folder/renders/thumbnail.png``, a scenario's first picture (one frame).
+
+    Raises:
+        RenderError: no GL context, or a black frame.
+    """
+    return render_thumbnail(model, folder / RENDERS_DIR / THUMBNAIL_NAME)
 
 
 def render_scenario(
@@ -44,7 +65,9 @@ def render_scenario(
     seconds: float,
     title: str,
 ) -> RenderSet:
-    """Write the views, contact sheet, video and ``index.json`` under ``folder/renders/``.
+    """Write the thumbnail, views, contact sheet, video and ``index.json`` under ``renders/``.
+
+    A thumbnail already there (from :func:`render_preview`) is kept.
 
     Args:
         folder: the scenario folder (the pipeline's temporary one, renamed when complete).
@@ -63,10 +86,13 @@ def render_scenario(
         RenderError: no GL context, or a render that is too small or black.
     """
     out = folder / RENDERS_DIR
+    thumbnail = out / THUMBNAIL_NAME
+    if not thumbnail.is_file():
+        render_thumbnail(model, thumbnail)
     thumbs: list[Image.Image] = []  # the sheet's, made from the views' pixels in memory
     images = render_views(model, out, thumbnails=thumbs, thumbnail_width=THUMB_WIDTH)
     sheet = contact_sheet(images, out / SHEET_NAME, title=title, thumbnails=thumbs)
-    files = [*images, sheet]
+    files = [*images, sheet, thumbnail]
     video = None
     if video_model is not None:
         data = video_data if video_data is not None else mujoco.MjData(video_model)
@@ -77,6 +103,7 @@ def render_scenario(
         images=[rel[p] for p in images],
         sheet=rel[sheet],
         video=rel[video] if video is not None else None,
+        thumbnail=rel[thumbnail],
         sha256={rel[p]: _sha256(p) for p in files},
     )
     (out / INDEX_NAME).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")

@@ -25,8 +25,10 @@ from benchgen.render._png import write_png
 __all__ = [
     "AZIMUTHS",
     "ELEVATIONS",
+    "THUMBNAIL_SIZE",
     "VIDEO_FPS",
     "VIDEO_VIEW",
+    "render_thumbnail",
     "render_video",
     "render_views",
     "view_name",
@@ -38,6 +40,9 @@ VIDEO_VIEW = (135.0, -30.0)  # azimuth, elevation of the video camera (degrees)
 #: Frames per simulated second of the video: a preview, smooth enough to follow a push
 #: (each frame costs as much as a view).
 VIDEO_FPS = 15
+#: A scenario's first picture (lists, the dock): the video camera's view at rest, rendered
+#: at twice this size and averaged 2×2, which smooths its edges.
+THUMBNAIL_SIZE = (320, 240)
 _MARGIN = 1.08  # 8 % of air around the visible box
 # Deterministic H.264: one encoder thread (x264's output depends on the thread count) and
 # no encoder or muxer version strings in the container (ffmpeg's bitexact flags). The
@@ -219,6 +224,37 @@ def _shrunk(image: Image.Image, width: int) -> Image.Image:
     while image.width >= 2 * width:
         image = image.reduce(2)  # a box filter: exact and much cheaper than Lanczos on it
     return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def render_thumbnail(
+    model: mujoco.MjModel,
+    out: Path,
+    *,
+    data: mujoco.MjData | None = None,
+    quality: Quality = PREVIEW,
+) -> Path:
+    """Render one frame from the video camera and write it as a ``THUMBNAIL_SIZE`` PNG.
+
+    Args:
+        model: the compiled model.
+        out: the PNG file to write.
+        data: the state to show (see :func:`render_views`); default: the initial state.
+        quality: the GL driver's work per frame (see :func:`render_views`).
+
+    Returns:
+        ``out``.
+
+    Raises:
+        RenderError: no GL context, or a black frame.
+    """
+    width, height = (2 * v for v in THUMBNAIL_SIZE)
+    data = _forwarded(model, data)
+    with ModelRenderer(model, width=width, height=height, quality=quality) as renderer:
+        camera = _camera(model, _bounds(model, data, renderer.option), *VIDEO_VIEW, width / height)
+        pixels = renderer.render(data, camera)
+    check_image(pixels, what=f"thumbnail {out.name}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write_png(np.asarray(Image.fromarray(pixels).reduce(2)), out)
 
 
 def _open_video(out: Path, *, fps: int, width: int, height: int):  # type: ignore[no-untyped-def]

@@ -92,6 +92,7 @@ def create_app(
     generate_runner: GenerateRunner | None = None,
     godot_runner: Any = None,
     godot_page_dir: Path | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """Return the benchgen API serving the dataset folder ``out``.
 
@@ -113,6 +114,8 @@ def create_app(
             ``index.wasm``, ``game.zip``) to serve under ``/godot/`` with the
             cross-origin isolation headers, so Godot in the browser reaches this API
             same-origin (no CORS); see :func:`benchgen.godot._web.stage_page`.
+        warm: keep a generation process started (and warmed up) ahead of the next job
+            (:class:`benchgen.server.jobs.ChildRunner`); ``benchgen serve`` does.
     """
     from benchgen.pipeline.batch import check_output_folder, check_workers
     from benchgen.pipeline.repair import repair_dataset
@@ -126,7 +129,9 @@ def create_app(
     check_output_folder(out)
     store = Store(db_url) if db_url else Store.in_folder(out)
     repair_dataset(out, store)  # what a server, job or worker killed before left behind
-    jobs = JobManager(store, out, workers=workers, runner=generate_runner, max_queued=max_queued)
+    jobs = JobManager(
+        store, out, workers=workers, runner=generate_runner, max_queued=max_queued, warm=warm
+    )
     jobs.recover(resume=functools.partial(resume_work, jobs))
     try:
         project_dir = resources.project_dir(project_dir, near=out)

@@ -31,11 +31,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from benchgen.errors import BenchgenError
+from benchgen.server.scenarios import THUMBNAIL_FILES
 from benchgen.store import Job, Store
 
 __all__ = [
     "ACTIVE_STATES",
     "MAX_QUEUED",
+    "ChildRunner",
     "EventSink",
     "GenerateRunner",
     "JobManager",
@@ -135,6 +137,167 @@ def _child_main(request: dict[str, Any], out: str, workers: int, events: Any, ca
         events.put(("error", {"message": f"{exc.__class__.__name__}: {exc}"}))
 
 
+def _warm_up() -> None:
+    """Pay a job's one-off costs ahead of it: imports, OCP's and the GL driver's first use.
+
+    One throw-away build with renders, in a temporary folder, touches all of them; any
+    failure is left for the real job to report.
+    """
+    import shutil
+    import tempfile
+
+    from benchgen.families import family_names, get_family
+    from benchgen.pipeline import build_scenario
+
+    scratch = Path(tempfile.mkdtemp(prefix="benchgen-warm-"))
+    try:
+        family = get_family(family_names()[0])
+        for seed in range(8):  # up to the first promoted seed, so the renderer warms too
+            if build_scenario(family, seed, out_root=scratch, renders=True).status == "promoted":
+                break
+    except Exception:  # a warm-up only: the job itself reports any failure
+        pass
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _child_entry(requests: Any, events: Any, cancel: Any, ready: Any, warm: bool) -> None:
+    """A generation child: optionally warm up, then run the one request it is handed."""
+    die_with_parent()
+    if warm:
+        _warm_up()
+    ready.set()
+    request, out, workers = requests.get()
+    _child_main(request, out, workers, events, cancel)
+
+
+class _Child:
+    """One spawned generation process and its queues; it runs exactly one request."""
+
+    def __init__(self, *, warm: bool) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.requests = context.Queue()
+        self.events = context.Queue()
+        self.cancel = context.Event()
+        self.ready = context.Event()
+        self.process = context.Process(
+            target=_child_entry,
+            args=(self.requests, self.events, self.cancel, self.ready, warm),
+            name="benchgen-job",
+            daemon=False,
+        )
+        self.process.start()
+
+    def run(
+        self,
+        request: dict[str, Any],
+        out: Path,
+        workers: int,
+        emit: EventSink,
+        cancel: threading.Event,
+    ) -> dict[str, Any]:
+        """Hand the child ``request`` and forward its events until it ends; return its summary."""
+        self.requests.put((request, str(out), workers))
+        summary: dict[str, Any] | None = None
+        error: str | None = None
+        try:
+            while True:
+                if cancel.is_set():
+                    self.cancel.set()
+                try:
+                    kind, payload = self.events.get(timeout=0.2)
+                except queue.Empty:
+                    if not self.process.is_alive():
+                        break
+                    continue
+                if kind == "report":
+                    summary = payload
+                elif kind == "error":
+                    error = payload["message"]
+                else:
+                    emit(kind, payload)
+        finally:
+            self.stop(wait_s=30)
+        if error is not None:
+            raise RuntimeError(error)
+        if summary is None:
+            raise RuntimeError(
+                f"the generation process exited with code {self.process.exitcode} "
+                "before it finished; see the server log"
+            )
+        return summary
+
+    def stop(self, *, wait_s: float = 0.0) -> None:
+        """Wait up to ``wait_s`` for the child, then kill its group (it, its pool and the rest).
+
+        A child still starting may not lead its group yet: it is then killed on its own.
+        """
+        self.process.join(timeout=wait_s)
+        if self.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.kill()
+        self.process.join()
+        self.requests.close()
+        self.events.close()
+
+
+class ChildRunner:
+    """Run each generation request in a spawned child process (the default runner).
+
+    With ``warm``, one child is kept started ahead of the next job, its imports done and
+    its first build paid (:func:`_warm_up`), so a job's first scenario is not also the
+    process's first: the dock's first thumbnail comes seconds sooner. That child is
+    started with the server (:meth:`prepare`) and again after each job, and stopped with
+    the server (:meth:`close`); it holds a worker's memory while it waits.
+    """
+
+    def __init__(self, *, warm: bool = False) -> None:
+        self._warm = warm
+        self._spare: _Child | None = None
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Start the spare child now (with ``warm``), so the first job finds it ready."""
+        with self._lock:
+            if self._warm and self._spare is None:
+                self._spare = _Child(warm=True)
+
+    def warm(self) -> bool:
+        """Return whether a warmed-up child waits for the next job."""
+        spare = self._spare
+        return spare is not None and spare.ready.is_set() and spare.process.is_alive()
+
+    def _take(self) -> _Child:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.process.is_alive():
+            return spare
+        if spare is not None:
+            spare.stop()
+        return _Child(warm=False)
+
+    def __call__(
+        self,
+        request: dict[str, Any],
+        out: Path,
+        workers: int,
+        emit: EventSink,
+        cancel: threading.Event,
+    ) -> dict[str, Any]:
+        try:
+            return self._take().run(request, out, workers, emit, cancel)
+        finally:
+            self.prepare()  # the next job's child warms up while the server waits
+
+    def close(self) -> None:
+        """Stop the spare child."""
+        with self._lock:
+            spare, self._spare, self._warm = self._spare, None, False
+        if spare is not None:
+            spare.stop()
+
+
 def run_generate_in_child(
     request: dict[str, Any], out: Path, workers: int, emit: EventSink, cancel: threading.Event
 ) -> dict[str, Any]:
@@ -146,49 +309,7 @@ def run_generate_in_child(
     Raises:
         RuntimeError: the child reported an error or died without a report.
     """
-    context = multiprocessing.get_context("spawn")
-    events = context.Queue()
-    child_cancel = context.Event()
-    child = context.Process(
-        target=_child_main,
-        args=(request, str(out), workers, events, child_cancel),
-        name="benchgen-job",
-        daemon=False,
-    )
-    child.start()
-    summary: dict[str, Any] | None = None
-    error: str | None = None
-    try:
-        while True:
-            if cancel.is_set():
-                child_cancel.set()
-            try:
-                kind, payload = events.get(timeout=0.2)
-            except queue.Empty:
-                if not child.is_alive():
-                    break
-                continue
-            if kind == "report":
-                summary = payload
-            elif kind == "error":
-                error = payload["message"]
-            else:
-                emit(kind, payload)
-    finally:
-        child.join(timeout=30)
-        if child.pid is not None:  # the child's group: it, its pool and anything left
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child.pid, signal.SIGKILL)
-        child.join()
-        events.close()
-    if error is not None:
-        raise RuntimeError(error)
-    if summary is None:
-        raise RuntimeError(
-            f"the generation process exited with code {child.exitcode} "
-            "before it finished; see the server log"
-        )
-    return summary
+    return _Child(warm=False).run(request, out, workers, emit, cancel)
 
 
 class LiveJob:
@@ -213,12 +334,16 @@ class JobManager:
         workers: int = 1,
         runner: GenerateRunner | None = None,
         max_queued: int = MAX_QUEUED,
+        warm: bool = False,
     ) -> None:
         self.store = store
         self.out = out
         self.workers = workers
         self.max_queued = max_queued
-        self._runner = runner or run_generate_in_child
+        self._child_runner = ChildRunner(warm=warm) if runner is None else None
+        self._runner: GenerateRunner = runner or self._child_runner  # type: ignore[assignment]
+        if self._child_runner is not None:
+            self._child_runner.prepare()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchgen-job")
         self._live: dict[str, LiveJob] = {}
         self._lock = threading.Lock()
@@ -248,6 +373,10 @@ class JobManager:
             self._enqueue(job, work)
             resumed += 1
         return resumed
+
+    def generator_warm(self) -> bool:
+        """Return whether the next generation job finds a warmed-up process waiting."""
+        return self._child_runner is not None and self._child_runner.warm()
 
     def running(self) -> int:
         """Return how many jobs are queued or running in this process."""
@@ -331,6 +460,8 @@ class JobManager:
         for live in lives:
             self._stop(live, "the server stopped before the job started")
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._child_runner is not None:
+            self._child_runner.close()
 
     # Running ------------------------------------------------------------------------
 
@@ -385,6 +516,12 @@ class JobManager:
                 },
             )
             row["stage"] = payload["stage"]
+        elif kind == "published":  # verdict and thumbnail on disk; the full renders follow
+            row = live.scenarios.setdefault(
+                payload["scenario_id"],
+                {"id": payload["scenario_id"], "family": payload["family"], "reasons": []},
+            )
+            row.update({"status": payload["status"], "stage": "render", "thumbnail": True})
         elif kind == "outcome":
             from benchgen.pipeline.build import BuildOutcome
 
@@ -396,6 +533,7 @@ class JobManager:
                 "stage": "finished",
                 "status": outcome.status,
                 "reasons": [str(r) for r in outcome.reasons],
+                "thumbnail": any(rel in outcome.files for rel in THUMBNAIL_FILES),
             }
             if outcome.status != "rejected":
                 live.job.done += 1

@@ -81,6 +81,11 @@ class Health(BaseModel):
         default=False,
         description="Free-text requests can run: the LLM environment variables are set.",
     )
+    generator_warm: bool = Field(
+        default=False,
+        description="A generation process is started and warmed up for the next job "
+        "(``benchgen serve`` keeps one), so its first scenario comes without start-up.",
+    )
 
 
 class FamilyInfo(BaseModel):
@@ -182,6 +187,11 @@ class JobScenario(BaseModel):
     stage: str
     status: Literal["running", "promoted", "rejected", "skipped"]
     reasons: list[str] = Field(default_factory=list)
+    thumbnail: bool = Field(
+        default=False,
+        description="Its thumbnail is published (GET /api/scenarios/{id} gives the URL); "
+        "with renders, this comes with the verdict, before the full renders.",
+    )
 
 
 class JobStatus(BaseModel):

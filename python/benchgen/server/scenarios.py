@@ -19,6 +19,7 @@ from benchgen.spec.io import load_spec
 from benchgen.store import Attempt, Store
 
 __all__ = [
+    "THUMBNAIL_FILES",
     "family_of",
     "list_scenarios",
     "resolve_file",
@@ -30,6 +31,11 @@ _ID = re.compile(SCENARIO_ID_PATTERN)
 _FAMILY = re.compile(FAMILY_PATTERN)
 _SEED_AND_HASH = re.compile(r"-[0-9]{6,10}-[0-9a-f]{6}$")
 CONTACT_SHEET = "renders/contact_sheet.png"
+#: The small picture published with the verdict (pipeline.renders); older folders have
+#: only the contact sheet, which is shown instead.
+THUMBNAIL = "renders/thumbnail.png"
+#: What a list shows for a scenario, the first of these it has.
+THUMBNAIL_FILES = (THUMBNAIL, CONTACT_SHEET)
 #: Only these kinds of files are served: what the dock shows or a user downloads.
 _SERVED_SUFFIXES = {
     ".png",
@@ -67,8 +73,9 @@ def _url(family: str, scenario_id: str, rel: str) -> str:
 
 
 def _thumbnail(folder: Path) -> str | None:
-    if (folder / CONTACT_SHEET).is_file():
-        return _url(folder.parent.name, folder.name, CONTACT_SHEET)
+    for rel in THUMBNAIL_FILES:
+        if (folder / rel).is_file():
+            return _url(folder.parent.name, folder.name, rel)
     return None
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from benchgen.pipeline.renders import VIDEO_MAX_S, VIDEO_TAIL_S, video_seconds
+from benchgen.pipeline.build import BuildOutcome
+from benchgen.pipeline.renders import VIDEO_MAX_S, VIDEO_TAIL_S, renders_pending, video_seconds
 from benchgen.spec import load_spec
 from benchgen.spec.models import ScenarioSpec
 
@@ -40,3 +41,57 @@ def test_the_video_ends_shortly_after_the_reference_outcome(
 ) -> None:
     spec = _with_reference_time(promoted_spec, decided, horizon)
     assert video_seconds(spec) == pytest.approx(expected)
+
+
+class _StopBetweenPhases(Exception):
+    pass
+
+
+@pytest.mark.slow  # renders
+def test_renders_come_in_two_publishes_and_a_resumed_run_completes_them(tmp_path: Path) -> None:
+    """First the thumbnail with the verdict, then the rest; either copy is a whole folder."""
+    from benchgen.families import get_family
+    from benchgen.pipeline import build_scenario
+    from benchgen.pipeline.repair import folder_problem
+
+    family = get_family("push_to_goal")
+    seen: list[tuple[str, list[str], str | None]] = []
+
+    def published(outcome: BuildOutcome) -> None:
+        folder = Path(outcome.folder or "")
+        renders = sorted(p.name for p in (folder / "renders").iterdir())
+        seen.append((outcome.status, renders, folder_problem(folder)))
+        raise _StopBetweenPhases
+
+    with pytest.raises(_StopBetweenPhases):
+        build_scenario(family, 7, out_root=tmp_path, renders=True, on_published=published)
+    assert seen == [("promoted", [".gdignore", "thumbnail.png"], None)]
+    folder = next(tmp_path.glob("push_to_goal/*/"))
+    assert renders_pending(folder)
+
+    resumed = build_scenario(family, 7, out_root=tmp_path, renders=True)
+    assert resumed.status == "skipped"
+    assert not renders_pending(folder) and folder_problem(folder) is None
+    assert "renders/index.json" in load_spec(folder).files
+    assert sorted(resumed.files) == sorted(load_spec(folder).files)
+    assert (folder / "renders" / "images").is_dir() and (folder / "renders/reference.mp4").is_file()
+    assert not [p for p in tmp_path.glob("push_to_goal/.*")]  # no staging copy left
+
+
+@pytest.mark.slow  # renders
+def test_a_build_with_renders_calls_on_published_before_the_full_renders(tmp_path: Path) -> None:
+    from benchgen.families import get_family
+    from benchgen.pipeline import build_scenario
+
+    pending: list[bool] = []
+    outcome = build_scenario(
+        get_family("push_to_goal"),
+        7,
+        out_root=tmp_path,
+        renders=True,
+        on_published=lambda o: pending.append(renders_pending(Path(o.folder or ""))),
+    )
+    assert pending == [True]
+    assert outcome.status == "promoted" and "renders/contact_sheet.png" in outcome.files
+    assert {"thumbnail", "render"} <= set(outcome.stage_seconds)
+    assert not renders_pending(Path(outcome.folder or ""))

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -417,6 +418,50 @@ def test_a_job_cancelled_after_it_finished_its_scenarios_is_done(tmp_path: Path)
         release.set()
         job = wait_for(c, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
     assert (job["state"], job["progress"]) == ("done", {"done": 1, "total": 1}), job
+
+
+def test_a_scenario_published_with_its_thumbnail_shows_before_its_outcome(tmp_path: Path) -> None:
+    """The job lists a scenario's verdict and thumbnail while its other renders are made."""
+    release = threading.Event()
+    published = {**_outcome_payload(), "files": {"renders/thumbnail.png": "0" * 64}}
+
+    def two_phases(request: dict, out: Path, workers: int, emit: Any, cancel: Any) -> dict:
+        emit("published", published)
+        release.wait(60)
+        emit("outcome", published)
+        return {"promoted": 1, "rejected": 0, "attempts": 1, "cancelled": False}
+
+    app = create_app(tmp_path, project_dir=tmp_path, generate_runner=two_phases)
+    try:
+        with LiveServer(app) as server, server.client() as c:
+            job_id = c.post("/api/jobs", json={"family": "push_to_goal"}).json()["id"]
+            wait_for(c, f"/api/jobs/{job_id}", ("running",))
+            early = c.get(f"/api/jobs/{job_id}").json()
+            for _ in range(100):  # the event comes from the runner's thread
+                if early["scenarios"]:
+                    break
+                time.sleep(0.05)
+                early = c.get(f"/api/jobs/{job_id}").json()
+            release.set()
+            done = wait_for(c, f"/api/jobs/{job_id}", ("done", "failed", "cancelled"))
+    finally:
+        release.set()
+    row = {k: early["scenarios"][0][k] for k in ("status", "stage", "thumbnail")}
+    assert row == {"status": "promoted", "stage": "render", "thumbnail": True}
+    assert early["progress"]["done"] == 0  # counted once its outcome (all renders) is in
+    assert done["scenarios"][0]["thumbnail"] and done["progress"]["done"] == 1
+
+
+def test_lists_show_the_thumbnail_else_the_contact_sheet(tmp_path: Path) -> None:
+    from benchgen.server.scenarios import _thumbnail
+
+    folder = tmp_path / "push_to_goal" / "push_to_goal-000001-abcdef"
+    (folder / "renders").mkdir(parents=True)
+    assert _thumbnail(folder) is None
+    (folder / "renders" / "contact_sheet.png").write_bytes(b"")
+    assert _thumbnail(folder) == f"/files/push_to_goal/{folder.name}/renders/contact_sheet.png"
+    (folder / "renders" / "thumbnail.png").write_bytes(b"")
+    assert _thumbnail(folder) == f"/files/push_to_goal/{folder.name}/renders/thumbnail.png"
 
 
 def _outcome_payload() -> dict:

@@ -24,7 +24,10 @@ def llm_configured() -> bool:
 async def health(state: State) -> m.Health:
     """Answer at once: the server is up (jobs run elsewhere)."""
     return m.Health(
-        version=state.version, jobs_running=state.jobs.running(), llm_configured=llm_configured()
+        version=state.version,
+        jobs_running=state.jobs.running(),
+        llm_configured=llm_configured(),
+        generator_warm=state.jobs.generator_warm(),
     )
 
 
