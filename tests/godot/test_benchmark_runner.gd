@@ -65,3 +65,36 @@ func test_report_shape() -> void:
 	var engine: String = ProjectSettings.get_setting("physics/3d/physics_engine", "Default")
 	check_eq(report["physics_engine"], engine, "physics engine")
 	done()
+
+
+func test_shards_split_the_scenes_and_cover_them_once() -> void:
+	var scenes: Array[PackedScene] = []
+	for i: int in range(5):
+		scenes.append(PackedScene.new())
+	var seen: Array[PackedScene] = []
+	for index: int in range(3):
+		var shard := BenchgenBenchmarkRunner.shard_of(scenes, index, 3)
+		check_eq(shard.size(), 2 if index < 2 else 1, "shard %d size" % index)
+		seen.append_array(shard)
+	check_eq(seen.size(), 5, "every scene once")
+	for scene: PackedScene in scenes:
+		check(seen.has(scene), "a scene in no shard")
+	check_eq(BenchgenBenchmarkRunner.shard_of(scenes, 0, 1), scenes, "one shard: all")
+	done()
+
+
+func test_random_draws_do_not_depend_on_the_scenes_run_before() -> void:
+	var fixture := load(FIXTURE_PATH) as PackedScene
+	var switcher := BenchgenScenarioSwitcher.new()
+	add_child(switcher)
+	var alone := await switcher.run(
+		[fixture] as Array[PackedScene], BenchgenScenarioSwitcher.create_agent("random", 7), 1, 1.0
+	)
+	var after := await switcher.run(
+		[fixture, fixture] as Array[PackedScene],
+		BenchgenScenarioSwitcher.create_agent("random", 7),
+		1,
+		1.0
+	)
+	check_eq(after[1]["iterations"], alone[0]["iterations"], "the second run of the scene")
+	done()

@@ -43,7 +43,15 @@ func test_defaults() -> void:
 
 func test_rejects_bad_values() -> void:
 	var bad_args: PackedStringArray = [
-		"--agent=human", "--iterations=0", "--iterations=x", "--timeout=-1", "--bogus"
+		"--agent=human",
+		"--iterations=0",
+		"--iterations=x",
+		"--timeout=-1",
+		"--bogus",
+		"--shard=2/2",
+		"--shard=-1/2",
+		"--shard=1",
+		"--shard=0/0",
 	]
 	for bad: String in bad_args:
 		var args := BenchgenRunArgs.parse(PackedStringArray([bad]))
@@ -54,4 +62,13 @@ func test_rejects_bad_values() -> void:
 func test_keeps_absolute_globs() -> void:
 	check_eq(BenchgenRunArgs.normalize_glob("res://a/*.tscn"), "res://a/*.tscn", "res glob")
 	check_eq(BenchgenRunArgs.normalize_glob("/a/*.tscn"), "res://a/*.tscn", "rooted glob")
+	done()
+
+
+func test_shard() -> void:
+	var args := BenchgenRunArgs.parse(PackedStringArray(["--shard=1/3"]))
+	check_eq(args.error, "", "error")
+	check_eq([args.shard_index, args.shard_count], [1, 3], "shard")
+	var whole := BenchgenRunArgs.parse(PackedStringArray())
+	check_eq([whole.shard_index, whole.shard_count], [0, 1], "default: one shard, all scenes")
 	done()

@@ -86,6 +86,7 @@ func run(argv: PackedStringArray) -> int:
 		var glob := args.scenarios_glob if not args.scenarios_glob.is_empty() else DEFAULT_GLOB
 		push_error("benchgen: no scenario scene matches %s." % glob)
 		return EXIT_NO_SCENARIOS
+	scenes = shard_of(scenes, args.shard_index, args.shard_count)
 	var report := await run_scenes(scenes, args)
 	print_table(report)
 	print(RESULTS_PREFIX + JSON.stringify(report, "", false))
@@ -140,6 +141,16 @@ func select_scenes(glob: String, benchmark: String = "") -> Array[PackedScene]:
 		var scene := load(path) as PackedScene
 		if scene != null:
 			chosen.append(scene)
+	return chosen
+
+
+## Return the scenes of shard [param index] of [param count]: those whose position in
+## [param scenes] modulo [param count] is [param index] (a process of
+## [code]benchgen godot run --processes[/code] runs one shard).
+static func shard_of(scenes: Array[PackedScene], index: int, count: int) -> Array[PackedScene]:
+	var chosen: Array[PackedScene] = []
+	for i: int in range(index, scenes.size(), maxi(1, count)):
+		chosen.append(scenes[i])
 	return chosen
 
 

@@ -20,6 +20,8 @@ const USAGE := """usage: godot --headless --path . -- [options]
                      (default: http://127.0.0.1:8765)
   --token=TOKEN      llm: the backend's token, when it asks for one
   --speed=X          simulated seconds per real second, same step size (default: 30)
+  --shard=I/N        run only every N-th of the selected scenes, from the I-th (0-based):
+                     N processes with I = 0..N-1 run them all between them
   --out=PATH         write the results JSON there (user:// or an absolute path)
   --render           keep rendering (off by default: it only costs time)
   --screenshot       render, and print BENCHGEN_SCREENSHOT when the first scene is up
@@ -49,6 +51,10 @@ var backend_url: String = "http://127.0.0.1:8765"
 var token: String = ""
 ## Simulated seconds per real second.
 var speed: float = 30.0
+## This process runs the selected scenes whose index modulo [member shard_count] is this.
+var shard_index: int = 0
+## How many processes share the selected scenes (1: this one runs them all).
+var shard_count: int = 1
 ## Where to write the results JSON; empty for nowhere.
 var out_path: String = ""
 ## Keep the render loop on.
@@ -97,6 +103,8 @@ func _take(arg: String) -> void:
 			timeout_s = _positive_float(key, value)
 		"--speed":
 			speed = _positive_float(key, value)
+		"--shard":
+			_take_shard(value)
 		"--seed":
 			rng_seed = value.to_int() if value.is_valid_int() else _fail_int(key, value)
 		"--agent":
@@ -126,6 +134,16 @@ func _take(arg: String) -> void:
 			help = true
 		_:
 			error = "%s is not an option of the benchmark runner; see --help." % arg
+
+
+func _take_shard(value: String) -> void:
+	var parts := value.split("/")
+	var valid := parts.size() == 2 and parts[0].is_valid_int() and parts[1].is_valid_int()
+	if valid and parts[1].to_int() >= 1 and parts[0].to_int() in range(parts[1].to_int()):
+		shard_index = parts[0].to_int()
+		shard_count = parts[1].to_int()
+	else:
+		error = "--shard=%s needs I/N with 0 <= I < N, e.g. --shard=0/2." % value
 
 
 func _positive_int(key: String, value: String) -> int:

@@ -39,7 +39,11 @@ func run(
 	timeout_s: float = 0.0,
 ) -> Array[Dictionary]:
 	var all: Array[Dictionary] = []
+	var base_seed := agent.rng.seed
 	for scene: PackedScene in scenes:
+		# Each scenario's draws come from the seed and its path alone, not from the scenes
+		# run before it: a run split over processes gives each scenario the same draws.
+		agent.rng.seed = hash([base_seed, scene.resource_path])
 		all.append(await run_scenario(scene, agent, iterations, timeout_s))
 	return all
 

@@ -8,6 +8,7 @@ template in headless Chromium. Imports of Playwright happen inside the commands 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -64,11 +65,19 @@ def run(
         str | None,
         typer.Option(help="Run under this 3D engine, jolt or godot (default: the project's)."),
     ] = None,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Native Godot processes sharing the scenes (default: one per core)."
+        ),
+    ] = os.cpu_count() or 1,
 ) -> None:
-    """Run scenarios with an agent in one Godot start and print the results table.
+    """Run scenarios with an agent and print the results table.
 
     Godot starts the runner scene shipped in addons/benchgen, never the project's main
-    scene; without --scenarios it runs the benchmark scene's array.
+    scene; without --scenarios it runs the benchmark scene's array. The scenes are split
+    over --processes native Godot processes and their results merged (the web runtime
+    runs one).
     """
     if agent not in GODOT_AGENTS:
         allowed = ", ".join(GODOT_AGENTS)
@@ -97,6 +106,7 @@ def run(
             screenshot=screenshot,
             timeout_s=wall_timeout,
             physics_engine=physics_engine,
+            processes=processes,
         )
 
 
@@ -168,6 +178,7 @@ def _run(
     screenshot: Path | None,
     timeout_s: float,
     physics_engine: str | None = None,
+    processes: int = 1,
 ) -> None:
     from benchgen.errors import BenchgenError
     from benchgen.godot.runtime import run_godot
@@ -180,6 +191,7 @@ def _run(
             screenshot=screenshot,
             timeout_s=timeout_s,
             physics_engine=physics_engine,
+            processes=processes,
         )
     except BenchgenError as exc:
         typer.echo(f"error: {exc}", err=True)

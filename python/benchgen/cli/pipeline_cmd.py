@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -144,6 +145,13 @@ def verify(
             ),
         ),
     ] = None,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="With --godot: native Godot processes sharing the scenes (default: one per core).",
+        ),
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Re-verify every scenario under FOLDER; exit non-zero if any fails."""
     from benchgen.pipeline import reverify_folder
@@ -169,7 +177,11 @@ def verify(
         # Named engines are all required; by default both run and Jolt (the project's) decides.
         required = physics_engine or REQUIRED_ENGINES
         reports = crosscheck(
-            folder, reports, engines=physics_engine or DEFAULT_ENGINES, required=required
+            folder,
+            reports,
+            engines=physics_engine or DEFAULT_ENGINES,
+            required=required,
+            processes=processes,
         )
         needed = {physics_engine_name(e) for e in required}
         for engine in agreement_by_engine(reports):

@@ -66,12 +66,15 @@ def _res_path(scene: Path, project: Path) -> str | None:
         return None
 
 
-def _outcomes(pattern: str, agent: str, project: Path, engine: str) -> dict[str, list[dict]]:
+def _outcomes(
+    pattern: str, agent: str, project: Path, engine: str, processes: int
+) -> dict[str, list[dict]]:
     run = run_godot(
         [f"--scenarios={pattern}", f"--agent={agent}", "--iterations=1"],
         project_dir=project,
         on_line=None,
         physics_engine=engine,
+        processes=processes,
     )
     if run.results is None:
         raise GodotError(f"Godot printed no results for the {agent} agent on {engine}")
@@ -117,6 +120,7 @@ def crosscheck(
     project: Path | None = None,
     engines: Sequence[str] = DEFAULT_ENGINES,
     required: Sequence[str] = REQUIRED_ENGINES,
+    processes: int = 1,
 ) -> list[FolderReport]:
     """Run every scenario under ``root`` in Godot and add a check per physics engine.
 
@@ -126,6 +130,7 @@ def crosscheck(
         project: the Godot project (default: :func:`default_project_dir`).
         engines: the 3D engines to check on (``jolt``, ``godot`` or Godot's names).
         required: the engines among them whose disagreement fails a scenario.
+        processes: native Godot processes each run's scenes are split over.
 
     Returns:
         The reports, each with one ``godot_agreement[<engine>]`` check per engine; a
@@ -143,7 +148,9 @@ def crosscheck(
     if root_res is not None:
         pattern = f"{root_res.rstrip('/')}/*godot/scene.tscn"
         runs = {
-            engine: {agent: _outcomes(pattern, agent, project, engine) for agent in _EXPECTED}
+            engine: {
+                agent: _outcomes(pattern, agent, project, engine, processes) for agent in _EXPECTED
+            }
             for engine in names
         }
     checked = []

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from benchgen.errors import GodotError
 from benchgen.extras import require
 from benchgen.godot._pack import write_pack
 from benchgen.godot._process import ensure_imported, problem_lines, run_process
+from benchgen.godot._shards import merge_reports, shard_arg, shardable, table_lines
 from benchgen.godot._web import run_web
 from benchgen.godot._web_template import default_cache_dir, ensure_web_template
 from benchgen.godot.native import NativeGodot, find_native_godot
@@ -236,8 +238,9 @@ def run_godot(
     cache_dir: Path | None = None,
     check: bool = True,
     physics_engine: str | None = None,
+    processes: int = 1,
 ) -> GodotRun:
-    """Start Godot once with user ``args`` (those after ``--``) and wait for it to exit.
+    """Start Godot with user ``args`` (those after ``--``) and wait for it to exit.
 
     Args:
         args: User arguments for the runner scene, e.g. ``["--agent=oracle"]``.
@@ -252,6 +255,10 @@ def run_godot(
         check: Raise GodotError on script errors or a non-zero exit code.
         physics_engine: Run under this 3D engine (``jolt``, ``godot`` or Godot's name)
             instead of the project's own choice.
+        processes: Split the selected scenes over this many native Godot processes run
+            at once (``--shard``) and merge their results in the order one process runs
+            them; the GDScript tests, a screenshot, the llm agent and the web runtime
+            use one.
 
     Returns:
         The exit code, printed lines and parsed results; ``--out=PATH`` is written here.
@@ -273,23 +280,65 @@ def run_godot(
             "no native Godot 4 found: set BENCHGEN_GODOT, put godot 4.4+ on PATH, or run "
             "`benchgen godot setup --native` (scripts/setup.sh does); or use runtime='web'."
         )
+    if native is not None and processes > 1 and shardable(godot_args):
+        run = _run_shards(
+            native, godot_args, project, processes, timeout_s, callback, main_scene, engine
+        )
+    else:
+        run = _run_once(
+            native,
+            godot_args,
+            project,
+            timeout_s,
+            callback,
+            screenshot,
+            main_scene,
+            cache_dir,
+            engine,
+        )
+    if out is not None and run.results is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(run.results, indent=2) + "\n", encoding="utf-8")
+    if check:
+        error = _first_error(run.lines)
+        if error is not None:
+            raise GodotError(f"Godot reported a script error: {error}")
+        if run.exit_code != 0:
+            raise GodotError(
+                f"Godot exited with code {run.exit_code}; see the lines it printed above."
+            )
+    return run
+
+
+def _run_once(
+    native: NativeGodot | None,
+    args: list[str],
+    project: Path,
+    timeout_s: float,
+    on_line: LineCallback,
+    screenshot: Path | None,
+    scene: str | None,
+    cache_dir: Path | None,
+    engine: str | None,
+) -> GodotRun:
+    """Run ``args`` in one Godot: the native one when given, else the web runtime."""
     started = time.monotonic()
     imported: list[str] = []
     if native is not None:
         code, lines, imported = _run_native(
             native,
-            godot_args,
+            args,
             project,
             timeout_s=timeout_s,
-            on_line=callback,
-            scene=main_scene,
+            on_line=on_line,
+            scene=scene,
             physics_engine=engine,
         )
     else:
         code, lines = _run_in_web(
-            godot_args, project, timeout_s, callback, screenshot, main_scene, cache_dir, engine
+            args, project, timeout_s, on_line, screenshot, scene, cache_dir, engine
         )
-    run = GodotRun(
+    return GodotRun(
         exit_code=code,
         lines=lines,
         results=_parse_results(lines),
@@ -298,13 +347,59 @@ def run_godot(
         problems=problem_lines(imported) + problem_lines(lines),
         godot=f"{native.version} ({native.origin})" if native else "",
     )
-    if out is not None and run.results is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(run.results, indent=2) + "\n", encoding="utf-8")
-    if check:
-        error = _first_error(lines)
-        if error is not None:
-            raise GodotError(f"Godot reported a script error: {error}")
-        if code != 0:
-            raise GodotError(f"Godot exited with code {code}; see the lines it printed above.")
-    return run
+
+
+def _run_shards(
+    godot: NativeGodot,
+    args: list[str],
+    project: Path,
+    processes: int,
+    timeout_s: float,
+    on_line: LineCallback,
+    scene: str | None,
+    engine: str | None,
+) -> GodotRun:
+    """Run ``args`` as ``processes`` shards at once and merge them into one run.
+
+    The import pass runs first, once, so that the shards do not all write ``.godot/``. A
+    shard's error lines are passed on as they come; the merged results table is printed
+    at the end (each shard's own table would cover a part).
+    """
+    started = time.monotonic()
+    imported = ensure_imported(godot, project, on_line=on_line)
+
+    def errors_only(line: str, is_error: bool) -> None:
+        if is_error:
+            on_line(line, is_error)
+
+    def shard(index: int) -> tuple[int, list[str]]:
+        shard_args = [*args, shard_arg(index, processes)]
+        code, lines, _ = _run_native(
+            godot,
+            shard_args,
+            project,
+            timeout_s=timeout_s,
+            on_line=errors_only,
+            scene=scene,
+            physics_engine=engine,
+        )
+        return code, lines
+
+    with ThreadPoolExecutor(processes, thread_name_prefix="benchgen-godot") as pool:
+        shards = list(pool.map(shard, range(processes)))
+    lines = [line for _, shard_lines in shards for line in shard_lines]
+    code = max(c for c, _ in shards)
+    reports = [_parse_results(shard_lines) for _, shard_lines in shards]
+    results = merge_reports(reports) if code == 0 or all(reports) else None
+    if results is not None:
+        for line in table_lines(results):
+            on_line(line, False)
+    return GodotRun(
+        exit_code=code,
+        lines=lines,
+        results=results,
+        runtime="native",
+        seconds=time.monotonic() - started,
+        problems=problem_lines(imported) + problem_lines(lines),
+        godot=f"{godot.version} ({godot.origin})",
+    )
