@@ -166,24 +166,12 @@ def verify(
             reports.append(reverify_folder(path, rebuild=rebuild))
             bar.advance(task)
     if godot:
-        from benchgen.godot.crosscheck import (
-            DEFAULT_ENGINES,
-            REQUIRED_ENGINES,
-            agreement_by_engine,
-            crosscheck,
-        )
-        from benchgen.godot.runtime import physics_engine_name
+        from benchgen.godot.crosscheck import agreement_by_engine, crosscheck, required_engines
 
         # Named engines are all required; by default both run and Jolt (the project's) decides.
-        required = physics_engine or REQUIRED_ENGINES
-        reports = crosscheck(
-            folder,
-            reports,
-            engines=physics_engine or DEFAULT_ENGINES,
-            required=required,
-            processes=processes,
-        )
-        needed = {physics_engine_name(e) for e in required}
+        engines = physics_engine or None
+        reports = crosscheck(folder, reports, engines=engines, processes=processes)
+        needed = required_engines(engines)
         for engine in agreement_by_engine(reports):
             note = "" if engine.engine in needed else " (reported only: scenarios target Jolt)"
             console.print(

@@ -37,6 +37,7 @@ __all__ = [
     "agreement_by_engine",
     "crosscheck",
     "required_checks_passed",
+    "required_engines",
 ]
 
 _EXPECTED = {"oracle": "success", "null": "failure"}
@@ -118,8 +119,7 @@ def crosscheck(
     reports: list[FolderReport],
     *,
     project: Path | None = None,
-    engines: Sequence[str] = DEFAULT_ENGINES,
-    required: Sequence[str] = REQUIRED_ENGINES,
+    engines: Sequence[str] | None = None,
     processes: int = 1,
 ) -> list[FolderReport]:
     """Run every scenario under ``root`` in Godot and add a check per physics engine.
@@ -128,8 +128,9 @@ def crosscheck(
         root: the dataset folder (inside the Godot project, e.g. ``scenarios/``).
         reports: the MuJoCo re-verification of each scenario folder under ``root``.
         project: the Godot project (default: :func:`default_project_dir`).
-        engines: the 3D engines to check on (``jolt``, ``godot`` or Godot's names).
-        required: the engines among them whose disagreement fails a scenario.
+        engines: the 3D engines to check on (``jolt``, ``godot`` or Godot's names), each
+            of them required; none named: :data:`DEFAULT_ENGINES`, of which only
+            :data:`REQUIRED_ENGINES` are required (:func:`required_engines`).
         processes: native Godot processes each run's scenes are split over.
 
     Returns:
@@ -141,8 +142,8 @@ def crosscheck(
             name is unknown.
     """
     project = (project or default_project_dir()).resolve()
-    names = [physics_engine_name(e) for e in engines]
-    needed = {physics_engine_name(e) for e in required}
+    names = [physics_engine_name(e) for e in engines or DEFAULT_ENGINES]
+    needed = required_engines(engines)
     root_res = _res_path(root, project)
     runs: dict[str, dict[str, dict[str, list[dict]]]] = {}
     if root_res is not None:
@@ -163,6 +164,15 @@ def crosscheck(
         ok = report.ok and required_checks_passed(found, needed)
         checked.append(report.model_copy(update={"checks": [*report.checks, *found], "ok": ok}))
     return checked
+
+
+def required_engines(engines: Sequence[str] | None) -> set[str]:
+    """Return Godot's names of the engines whose agreement a scenario needs.
+
+    Args:
+        engines: the engines named for the check; none: :data:`REQUIRED_ENGINES`.
+    """
+    return {physics_engine_name(e) for e in engines or REQUIRED_ENGINES}
 
 
 def required_checks_passed(checks: Sequence[VerificationCheck], required: set[str]) -> bool:

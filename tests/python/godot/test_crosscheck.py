@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchgen.godot.crosscheck import REQUIRED_ENGINES, required_checks_passed
+from benchgen.godot.crosscheck import REQUIRED_ENGINES, required_checks_passed, required_engines
 from benchgen.spec.models import FailureReason, VerificationCheck
 
 JOLT, GODOT = "Jolt Physics", "GodotPhysics3D"
@@ -15,6 +15,12 @@ def _check(engine: str, passed: bool) -> VerificationCheck:
 
 def test_only_jolt_is_required_by_default() -> None:
     assert REQUIRED_ENGINES == ("jolt",)
+    assert required_engines(None) == required_engines([]) == {JOLT}
+
+
+def test_every_engine_named_is_required() -> None:
+    assert required_engines(["godot"]) == {GODOT}
+    assert required_engines(["jolt", "GodotPhysics3D"]) == {JOLT, GODOT}
 
 
 def test_a_disagreement_fails_only_on_a_required_engine() -> None:
