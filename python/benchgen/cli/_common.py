@@ -6,13 +6,14 @@ import errno
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,6 +28,7 @@ __all__ = [
     "ParamsOption",
     "RendersOption",
     "SeedOption",
+    "compact_table",
     "console",
     "err_console",
     "fail",
@@ -38,6 +40,24 @@ __all__ = [
 ]
 
 DEFAULT_OUT = Path("out")
+
+
+def compact_table(title: str, first: str, columns: Sequence[str], **options: Any) -> Table:
+    """Return a table that fits 80 columns (a pipe or a CI log) with every figure whole.
+
+    No vertical rules and no padding at the edges; ``first`` is the name column, the
+    ``columns`` (headers may take two lines) are right-aligned figures, none wrapped.
+    ``options`` go to :class:`rich.table.Table` (a caption, say).
+    """
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, **options
+    )
+    table.add_column(first, no_wrap=True)
+    for column in columns:
+        table.add_column(column, justify="right", no_wrap=True)
+    return table
+
+
 CountOption = Annotated[int, typer.Option("--count", "-n", help="Promoted scenarios per family.")]
 SeedOption = Annotated[int, typer.Option("--seed", "-s", help="First seed.")]
 RendersOption = Annotated[

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from benchgen.cli._common import console, fail, reports_errors
+from benchgen.cli._common import compact_table, console, fail, reports_errors
 from benchgen.cli.app import app
 
 __all__: list[str] = []
@@ -65,20 +63,11 @@ def calibrate(
                     on_progress=progress,
                 )
             )
-    # Two-line headers and no vertical rules: the table fits 80 columns (a pipe or CI log).
-    table = Table(
-        title=f"Benchmark quality ({count} scenarios per family)",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("family", no_wrap=True)
     columns = (
         "promoted\n/tried", "random\nper try", "median\nref", "best\nfixed", "robust\n±5%",
         "leaks", "targets",
     )  # fmt: skip
-    for column in columns:
-        table.add_column(column, justify="right", no_wrap=True)
+    table = compact_table(f"Benchmark quality ({count} scenarios per family)", "family", columns)
     for r in results:
         table.add_row(
             r.family,

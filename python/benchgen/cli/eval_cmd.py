@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from benchgen.cli._common import console, err_console, reports_errors
+from benchgen.cli._common import compact_table, console, err_console, reports_errors
 from benchgen.cli.app import app
 
 __all__ = ["eval_app", "leaderboard_table"]
@@ -40,10 +39,8 @@ def leaderboard_table(results: list[Any], *, title: str) -> Table:
     The failed attempts by reason go in the caption, one line per agent, so the table fits
     80 columns (a pipe or a CI log) with every figure whole.
     """
-    table = Table(title=title, box=box.SIMPLE_HEAD, caption_justify="left")
-    table.add_column("agent", no_wrap=True)
-    for column in ("tasks", "success@1", "success@K", "AUCCESS", "tokens"):
-        table.add_column(column, justify="right", no_wrap=True)
+    columns = ("tasks", "success@1", "success@K", "AUCCESS", "tokens")
+    table = compact_table(title, "agent", columns, caption_justify="left")
     lines = []
     for result in results:
         for score in result.agents:
