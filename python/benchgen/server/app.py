@@ -12,7 +12,6 @@ import asyncio
 import functools
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.types import ASGIApp
 
-from benchgen import resources
+from benchgen import __version__, resources
 from benchgen.errors import BenchgenError, InvalidSpecError
 from benchgen.server import models as m
 from benchgen.server.guard import LOOPBACK_NAMES, GuardMiddleware
@@ -34,13 +33,6 @@ from benchgen.server.state import ServerState
 from benchgen.store import Store
 
 __all__ = ["LLM_ENV", "create_app", "llm_configured"]
-
-
-def _version() -> str:
-    try:
-        return metadata.version("benchgen")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 class _App(FastAPI):
@@ -142,7 +134,7 @@ def create_app(
         store=store,
         jobs=jobs,
         project_dir=project_dir,
-        version=_version(),
+        version=__version__,
         godot_runner=godot_runner,
     )
 
