@@ -1,6 +1,7 @@
 class_name BenchgenInventoryGoal
 extends Node
-## Succeeds when an item lands in an inventory (the seed's "eat meat" style goal).
+## Succeeds when an item lands in an inventory: the "eat meat" style goal of the Godot
+## benchmarking specification.
 ##
 ## The inventory is any node with an [code]item_added(item: StringName)[/code] signal,
 ## such as [BenchgenAgent].
