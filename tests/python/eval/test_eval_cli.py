@@ -26,22 +26,26 @@ def _env() -> dict[str, str]:
 
 def test_killed_run_resumes_with_no_episode_repeated(push_dataset: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
-    cmd = _benchgen("eval", str(push_dataset), "-a", "null", "-a", "random", "-k", "4",
+    # 3 scenarios × 80 attempts of the null agent, which never solves one (so every attempt
+    # runs): far more episodes than the few written between two polls, however fast the
+    # machine (a null attempt takes milliseconds).
+    total = 3 * 80
+    cmd = _benchgen("eval", str(push_dataset), "-a", "null", "-k", "80",
                     "--out", str(run), "--workers", "1", "--concurrency", "1")  # fmt: skip
     child = subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and len(read_episodes(run)) < 3:
-        time.sleep(0.2)
+        time.sleep(0.01)
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     before = read_episodes(run)
-    assert 3 <= len(before) < 24, "the kill came too late to prove a resume"
+    assert 3 <= len(before) < total, "the kill came too late to prove a resume"
 
     done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     after = read_episodes(run)
     keys = [e.key for e in after]
-    assert len(keys) == len(set(keys)) == 24  # 3 scenarios × 2 agents × 4 attempts
+    assert len(keys) == len(set(keys)) == total
     assert after[: len(before)] == before
     assert f"(+{len(before)} resumed)" in done.stderr
     assert "null" in done.stdout and "AUCCESS" in done.stdout
