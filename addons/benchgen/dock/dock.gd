@@ -11,6 +11,8 @@ extends VBoxContainer
 ## [member health_retry_s] seconds, so health and families appear on their own once it
 ## runs. It warns when the project's 3D physics engine is not Jolt.
 
+## Agents offered for benchmark runs.
+const AGENTS: PackedStringArray = ["null", "random", "oracle", "llm"]
 ## Height of a thumbnail in pixels.
 const THUMBNAIL_HEIGHT := 60
 ## The 3D physics engine benchgen tunes and checks scenarios for.

@@ -1,7 +1,6 @@
 class_name BenchgenEntityDiedGoal
 extends Node
-## Succeeds when an entity dies: the "attack" goal of the Godot benchmarking
-## specification.
+## Succeeds when an entity dies (the seed's "attack" goal).
 ##
 ## The entity dies when it emits a [code]died[/code] signal, or, if it has none, when it
 ## leaves the tree.

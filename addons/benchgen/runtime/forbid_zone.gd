@@ -2,8 +2,8 @@ class_name BenchgenForbidZone
 extends Area3D
 ## A box the moved object must not touch; emits [signal forbidden_entered] when it does.
 ##
-## Only bodies in [member target_group] count. Any overlap counts (the reference
-## implementation's check fails as soon as any vertex of the object is inside a forbid zone).
+## Only bodies in [member target_group] count. Any overlap counts (the seed's check fails
+## as soon as any vertex of the object is inside a forbid zone).
 
 ## Emitted once per entry when a body of [member target_group] touches the zone.
 signal forbidden_entered(body: Node3D)

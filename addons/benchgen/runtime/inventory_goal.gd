@@ -1,7 +1,6 @@
 class_name BenchgenInventoryGoal
 extends Node
-## Succeeds when an item lands in an inventory: the "eat meat" style goal of the Godot
-## benchmarking specification.
+## Succeeds when an item lands in an inventory (the seed's "eat meat" style goal).
 ##
 ## The inventory is any node with an [code]item_added(item: StringName)[/code] signal,
 ## such as [BenchgenAgent].

@@ -1,7 +1,6 @@
 class_name BenchgenLocationGoal
 extends Area3D
-## A place the agent itself must reach: the "move to" goal of the Godot benchmarking
-## specification.
+## A place the agent itself must reach (the seed's "move to" goal).
 
 ## Emitted once per entry when a body of [member target_group] is in the area.
 signal location_reached(body: Node3D)

@@ -1,7 +1,6 @@
 class_name BenchgenLLMAgent
 extends BenchgenAgentPolicy
-## The agent prefab of the Godot benchmarking specification, driven by an LLM: it acts
-## through the backend's [code]POST /api/solve[/code].
+## The seed's agent driven by an LLM: it acts through the backend's [code]POST /api/solve[/code].
 ##
 ## Before each iteration (one attempt) it holds the scenario (the tree is paused before the
 ## iteration's first physics tick) and asks the backend for a solution. The backend gives
