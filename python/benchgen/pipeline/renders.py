@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchgen.spec.folder import (
-    RENDERS_DIR,
+    RENDERS_INDEX,
     SCENARIO_JSON,
+    THUMBNAIL_PNG,
     file_hashes,
     publish,
     regular_files,
@@ -43,9 +44,6 @@ __all__ = [
     "renders_pending",
     "video_seconds",
 ]
-
-_THUMBNAIL = f"{RENDERS_DIR}/thumbnail.png"  # benchgen.render.scenario's names
-_INDEX = f"{RENDERS_DIR}/index.json"
 
 #: The video goes on this long after the reference trial's outcome was decided: a success
 #: is decided once the centre has been in the goal for the dwell time, so the video then
@@ -93,7 +91,7 @@ def render_thumbnail(spec: ScenarioSpec, folder: Path) -> Path:
 
 def renders_pending(folder: Path) -> bool:
     """Return whether a published folder has its thumbnail but not yet the other renders."""
-    return (folder / _THUMBNAIL).is_file() and not (folder / _INDEX).is_file()
+    return (folder / THUMBNAIL_PNG).is_file() and not (folder / RENDERS_INDEX).is_file()
 
 
 def _link_tree(source: Path, dest: Path) -> None:

@@ -11,22 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from benchgen.render._gl import mujoco
 from benchgen.render.sheet import THUMB_WIDTH, contact_sheet
 from benchgen.render.views import render_thumbnail, render_video, render_views
+from benchgen.spec.folder import RENDERS_DIR, RENDERS_INDEX, THUMBNAIL_PNG
 
-__all__ = [
-    "INDEX_NAME",
-    "RENDERS_DIR",
-    "THUMBNAIL_NAME",
-    "RenderSet",
-    "render_preview",
-    "render_scenario",
-]
+__all__ = ["RenderSet", "render_preview", "render_scenario"]
 
-RENDERS_DIR = "renders"
 SHEET_NAME = "contact_sheet.png"
 VIDEO_NAME = "reference.mp4"
-THUMBNAIL_NAME = "thumbnail.png"
-#: Written last: a folder holding it has every render (views, sheet, video).
-INDEX_NAME = "index.json"
 
 
 class RenderSet(BaseModel):
@@ -53,7 +43,7 @@ def render_preview(folder: Path, model: mujoco.MjModel) -> Path:
     Raises:
         RenderError: no GL context, or a black frame.
     """
-    return render_thumbnail(model, folder / RENDERS_DIR / THUMBNAIL_NAME)
+    return render_thumbnail(model, folder / THUMBNAIL_PNG)
 
 
 def render_scenario(
@@ -86,7 +76,7 @@ def render_scenario(
         RenderError: no GL context, or a render that is too small or black.
     """
     out = folder / RENDERS_DIR
-    thumbnail = out / THUMBNAIL_NAME
+    thumbnail = folder / THUMBNAIL_PNG
     if not thumbnail.is_file():
         render_thumbnail(model, thumbnail)
     thumbs: list[Image.Image] = []  # the sheet's, made from the views' pixels in memory
@@ -106,5 +96,5 @@ def render_scenario(
         thumbnail=rel[thumbnail],
         sha256={rel[p]: _sha256(p) for p in files},
     )
-    (out / INDEX_NAME).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    (folder / RENDERS_INDEX).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return result

@@ -15,6 +15,7 @@ from benchgen.server.models import (
     ScenarioDetail,
     ScenarioSummary,
 )
+from benchgen.spec.folder import THUMBNAIL_PNG
 from benchgen.spec.io import load_spec
 from benchgen.store import Attempt, Store
 
@@ -31,11 +32,9 @@ _ID = re.compile(SCENARIO_ID_PATTERN)
 _FAMILY = re.compile(FAMILY_PATTERN)
 _SEED_AND_HASH = re.compile(r"-[0-9]{6,10}-[0-9a-f]{6}$")
 CONTACT_SHEET = "renders/contact_sheet.png"
-#: The small picture published with the verdict (pipeline.renders); older folders have
-#: only the contact sheet, which is shown instead.
-THUMBNAIL = "renders/thumbnail.png"
-#: What a list shows for a scenario, the first of these it has.
-THUMBNAIL_FILES = (THUMBNAIL, CONTACT_SHEET)
+#: What a list shows for a scenario, the first of these it has: the small picture
+#: published with the verdict (pipeline.renders), else (older folders) the contact sheet.
+THUMBNAIL_FILES = (THUMBNAIL_PNG, CONTACT_SHEET)
 #: Only these kinds of files are served: what the dock shows or a user downloads.
 _SERVED_SUFFIXES = {
     ".png",

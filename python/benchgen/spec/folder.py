@@ -37,10 +37,12 @@ __all__ = [
     "MODEL_XML",
     "PROBLEM_JSON",
     "RENDERS_DIR",
+    "RENDERS_INDEX",
     "REVIEWS_DIR",
     "SCENARIO_JSON",
     "SCRIPT_PY",
     "STAGING_PREFIX",
+    "THUMBNAIL_PNG",
     "deterministic_hashes",
     "file_hashes",
     "hash_mismatches",
@@ -57,6 +59,10 @@ SCRIPT_PY = "script.py"
 MODEL_XML = "model.xml"
 MESHES_DIR = "meshes"
 RENDERS_DIR = "renders"
+#: The first picture of a scenario, published with its verdict (lists and the dock show it).
+THUMBNAIL_PNG = f"{RENDERS_DIR}/thumbnail.png"
+#: Written last by the render stage: a folder holding it has every render.
+RENDERS_INDEX = f"{RENDERS_DIR}/index.json"
 GODOT_DIR = "godot"
 REVIEWS_DIR = "reviews"
 #: Folders whose bytes depend on more than family, parameters and seed (the GL driver,
