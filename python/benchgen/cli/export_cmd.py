@@ -22,13 +22,12 @@ def _export_folder(folder: Path) -> list[Path]:
     from benchgen.export import export_scenario
     from benchgen.spec.folder import (
         GODOT_DIR,
-        SCENARIO_JSON,
-        file_hashes,
         publish,
         regular_files,
+        seal,
         staging,
     )
-    from benchgen.spec.io import dump_spec, load_spec
+    from benchgen.spec.io import load_spec
 
     spec = load_spec(folder)
     with staging(folder) as tmp:
@@ -37,8 +36,7 @@ def _export_folder(folder: Path) -> list[Path]:
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(folder / rel, tmp / rel, follow_symlinks=False)
         written = export_scenario(spec, tmp)
-        spec.files = file_hashes(tmp)
-        (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+        seal(spec, tmp)
         publish(tmp, folder, replace=True)
     return [folder / path.relative_to(tmp) for path in written]
 

@@ -31,14 +31,13 @@ from benchgen.pipeline.script import script_text
 from benchgen.spec.folder import (
     MODEL_XML,
     PROBLEM_JSON,
-    SCENARIO_JSON,
     SCRIPT_PY,
-    file_hashes,
     publish,
     scenario_folder,
+    seal,
     staging,
 )
-from benchgen.spec.io import canonical_json, dump_spec, load_spec
+from benchgen.spec.io import canonical_json, load_spec
 from benchgen.spec.layout import Layout, spec_from_layout
 from benchgen.spec.models import (
     FailureReason,
@@ -252,8 +251,7 @@ def build_scenario(
                     render_thumbnail(spec, tmp)
             mark_godot_ignored(tmp)  # a dataset inside a Godot project: no mesh/png imports
         with timer.stage("write"):
-            spec.files = file_hashes(tmp)
-            (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+            seal(spec, tmp)
             if verification.promoted:
                 publish(tmp, final, replace=damaged is not None)
             elif damaged is not None:

@@ -23,12 +23,11 @@ from benchgen.spec.folder import (
     RENDERS_INDEX,
     SCENARIO_JSON,
     THUMBNAIL_PNG,
-    file_hashes,
     publish,
     regular_files,
+    seal,
     staging,
 )
-from benchgen.spec.io import dump_spec
 from benchgen.spec.models import ScenarioSpec
 from benchgen.verify.simulate import trial_model
 
@@ -125,7 +124,6 @@ def add_renders(spec: ScenarioSpec, final: Path) -> dict[str, str]:
     with staging(final) as tmp:
         _link_tree(final, tmp)
         render_folder(spec, tmp)
-        spec.files = file_hashes(tmp)
-        (tmp / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+        seal(spec, tmp)
         publish(tmp, final, replace=True)
     return spec.files

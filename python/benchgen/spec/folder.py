@@ -29,6 +29,7 @@ from pathlib import Path
 
 from benchgen.errors import OutputError, UnsafeFileError
 from benchgen.spec.godot_text import canonical_text, is_godot_text
+from benchgen.spec.io import dump_spec
 from benchgen.spec.models import ScenarioSpec
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "publish",
     "regular_files",
     "scenario_folder",
+    "seal",
     "staging",
     "stale_staging",
 ]
@@ -163,6 +165,22 @@ def file_hashes(folder: Path) -> dict[str, str]:
         for rel in regular_files(folder)
         if rel != SCENARIO_JSON
     }
+
+
+def seal(spec: ScenarioSpec, folder: Path) -> dict[str, str]:
+    """Hash every file of ``folder`` into ``spec.files`` and write its scenario.json.
+
+    The last step before :func:`publish`: the folder's files are final.
+
+    Returns:
+        ``spec.files``.
+
+    Raises:
+        UnsafeFileError: the folder holds something other than regular files.
+    """
+    spec.files = file_hashes(folder)
+    (folder / SCENARIO_JSON).write_text(dump_spec(spec), encoding="utf-8")
+    return spec.files
 
 
 def deterministic_hashes(hashes: dict[str, str]) -> dict[str, str]:

@@ -93,7 +93,7 @@ def test_crash_mid_build_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.Mo
     def explode(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "file_hashes", explode)
+    monkeypatch.setattr(build, "seal", explode)  # the last step before publishing
     with pytest.raises(KeyboardInterrupt):
         build_scenario(get_family(FAMILY), 7, out_root=tmp_path, godot=False)
     assert list((tmp_path / FAMILY).iterdir()) == []
