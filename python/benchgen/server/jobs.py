@@ -44,7 +44,6 @@ __all__ = [
     "LiveJob",
     "QueueFullError",
     "die_with_parent",
-    "run_generate_in_child",
 ]
 
 ACTIVE_STATES = ("queued", "running")
@@ -298,20 +297,6 @@ class ChildRunner:
             spare.stop()
 
 
-def run_generate_in_child(
-    request: dict[str, Any], out: Path, workers: int, emit: EventSink, cancel: threading.Event
-) -> dict[str, Any]:
-    """Run one generation request in a spawned child process, forwarding its events.
-
-    Returns:
-        The summary the child sent (promoted, rejected, attempts, cancelled).
-
-    Raises:
-        RuntimeError: the child reported an error or died without a report.
-    """
-    return _Child(warm=False).run(request, out, workers, emit, cancel)
-
-
 class LiveJob:
     """A job this server process runs: its row, cancel flag and scenarios seen so far."""
 
@@ -340,10 +325,11 @@ class JobManager:
         self.out = out
         self.workers = workers
         self.max_queued = max_queued
-        self._child_runner = ChildRunner(warm=warm) if runner is None else None
-        self._runner: GenerateRunner = runner or self._child_runner  # type: ignore[assignment]
-        if self._child_runner is not None:
+        self._child_runner: ChildRunner | None = None
+        if runner is None:
+            self._child_runner = runner = ChildRunner(warm=warm)
             self._child_runner.prepare()
+        self._runner = runner
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchgen-job")
         self._live: dict[str, LiveJob] = {}
         self._lock = threading.Lock()
@@ -504,7 +490,7 @@ class JobManager:
             )
 
     def _on_event(self, live: LiveJob, kind: str, payload: dict[str, Any]) -> None:
-        if kind == "stage":
+        if kind in ("stage", "published"):
             row = live.scenarios.setdefault(
                 payload["scenario_id"],
                 {
@@ -515,13 +501,10 @@ class JobManager:
                     "reasons": [],
                 },
             )
-            row["stage"] = payload["stage"]
-        elif kind == "published":  # verdict and thumbnail on disk; the full renders follow
-            row = live.scenarios.setdefault(
-                payload["scenario_id"],
-                {"id": payload["scenario_id"], "family": payload["family"], "reasons": []},
-            )
-            row.update({"status": payload["status"], "stage": "render", "thumbnail": True})
+            if kind == "stage":
+                row["stage"] = payload["stage"]
+            else:  # verdict and thumbnail on disk; the full renders follow
+                row.update({"status": payload["status"], "stage": "render", "thumbnail": True})
         elif kind == "outcome":
             from benchgen.pipeline.build import BuildOutcome
 
