@@ -202,6 +202,26 @@ def steps(lines: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def figures(lines: Sequence[str]) -> dict[str, float]:
+    """Return the figures the driver printed (``BENCHGEN_EDITOR figure NAME VALUE``)."""
+    found = {}
+    for line in lines:
+        if line.startswith(f"{MARK} figure "):
+            name, _, value = line[len(MARK) + 8 :].partition(" ")
+            found[name] = float(value)
+    return found
+
+
+def wait_warm(url: str, timeout_s: float = 180) -> None:
+    """Wait until the backend at ``url`` has its generation process started and warmed up,
+    as a user finds it a little after starting it (``generator_warm`` in /api/health)."""
+    deadline = time.monotonic() + timeout_s
+    while not httpx.get(f"{url}/api/health", timeout=5).json().get("generator_warm"):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the backend at {url} did not warm up in {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
 def benchgen_problems(lines: Sequence[str]) -> list[str]:
     """Return the ERROR / WARNING lines the editor printed, but the engine's own noise."""
     return [p for p in problem_lines(list(lines)) if not any(n in p for n in ENGINE_NOISE)]
