@@ -169,12 +169,19 @@ class Quality:
 #: by texel, keeping the stencil bits of MuJoCo's 24/8 format) and 4× multisampling 25 ms.
 #: A 2048² map costs a quarter and keeps the shadows clean (at 1536² a thin wall's shadow
 #: speckles the floor); without multisampling an edge steps by a pixel, which the views at
-#: their size and the contact sheet's thumbnails do not show. That leaves about 16 ms a
-#: frame, 4 of them the skybox (``benchmarks/bench_render.py`` measures both settings).
+#: their size and the contact sheet's thumbnails do not show. That leaves about 10 ms a
+#: frame on a quiet machine: 4 of them the shadow map (which the 24 views of one state
+#: draw once, :meth:`ModelRenderer.keep_shadow_map`), 4 to 5 the skybox, which MuJoCo
+#: draws after the opaque geoms (``benchmarks/bench_render.py`` measures both settings).
 PREVIEW = Quality(shadowsize=2048, samples=0)
 
 
-def _depth_only_shadow_map(mjr: Any) -> None:
+#: A depth texture format of the shadow map: internal format, pixel format, pixel type,
+#: and the framebuffer attachment point it goes to.
+_DepthFormat = tuple[int, int, int, int]
+
+
+def _depth_only_shadow_map(mjr: Any) -> _DepthFormat | None:
     """Give the shadow map of ``mjr`` the same 24 bits of depth and no stencil.
 
     MuJoCo makes it ``GL_DEPTH24_STENCIL8`` and clears only its depth before each frame's
@@ -182,9 +189,12 @@ def _depth_only_shadow_map(mjr: Any) -> None:
     the stencil bits, 3 ms of a 16 ms frame at 2048². A ``GL_DEPTH_COMPONENT24`` map clears
     with a memset and gives the same pixels (``tests/python/render/test_gl.py``). If the
     driver refuses it as the framebuffer's depth, MuJoCo's format is put back.
+
+    Returns:
+        The format the map has now, or None for a context without a shadow map.
     """
     if not mjr.shadowFBO:
-        return
+        return None
     from OpenGL import GL  # PyOpenGL, on the platform MUJOCO_GL chose (mujoco.egl sets it)
 
     def attach(internal: int, source: int, kind: int, point: int) -> bool:
@@ -199,10 +209,55 @@ def _depth_only_shadow_map(mjr: Any) -> None:
     bound = GL.glGetIntegerv(GL.GL_TEXTURE_BINDING_2D)
     GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, mjr.shadowFBO)
     depth_only = (GL.GL_DEPTH_COMPONENT24, GL.GL_DEPTH_COMPONENT, GL.GL_UNSIGNED_INT)
-    if not attach(*depth_only, GL.GL_DEPTH_ATTACHMENT):
+    chosen = (*depth_only, GL.GL_DEPTH_ATTACHMENT)
+    if not attach(*chosen):
         mujocos = (GL.GL_DEPTH24_STENCIL8, GL.GL_DEPTH_STENCIL, GL.GL_UNSIGNED_INT_24_8)
-        attach(*mujocos, GL.GL_DEPTH_STENCIL_ATTACHMENT)
+        chosen = (*mujocos, GL.GL_DEPTH_STENCIL_ATTACHMENT)
+        attach(*chosen)
     GL.glBindTexture(GL.GL_TEXTURE_2D, bound)
+    return chosen
+
+
+def _attach_shadow_target(mjr: Any, texture: int, point: int) -> None:
+    """Make ``texture`` the depth the shadow pass of ``mjr`` draws into (not the one it reads)."""
+    from OpenGL import GL
+
+    GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, mjr.shadowFBO)
+    GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, point, GL.GL_TEXTURE_2D, texture, 0)
+    mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN, mjr)
+
+
+class _KeptShadowMap:
+    """The shadow map of one state, kept while frames of that same state are drawn.
+
+    MuJoCo draws the sun's shadow map anew for every frame (clear, then every geom from
+    the light), 4 of a 10 ms frame on llvmpipe at 2048², and samples it from the texture
+    ``mjr.shadowTex``. The map depends on the geoms, the light and the camera's near and
+    far planes (MuJoCo's light projection uses them), not on where the camera looks. So
+    after one frame of a state, the shadow pass is pointed at a 1×1 texture of the same
+    format: it draws nothing that is read, and the frames that follow sample the map of
+    the first, which is what they would have drawn (the same pixels,
+    ``tests/python/render/test_gl.py``).
+    """
+
+    def __init__(self, mjr: Any, depth: _DepthFormat, state: tuple[bytes, float, float]) -> None:
+        from OpenGL import GL
+
+        self.state = state
+        self._mjr, self._point = mjr, depth[3]
+        self._dummy = int(GL.glGenTextures(1))
+        bound = GL.glGetIntegerv(GL.GL_TEXTURE_BINDING_2D)
+        GL.glBindTexture(GL.GL_TEXTURE_2D, self._dummy)
+        GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, depth[0], 1, 1, 0, depth[1], depth[2], None)
+        GL.glBindTexture(GL.GL_TEXTURE_2D, bound)
+        _attach_shadow_target(mjr, self._dummy, self._point)
+
+    def release(self) -> None:
+        """Point the shadow pass back at the map itself and free the 1×1 texture."""
+        from OpenGL import GL
+
+        _attach_shadow_target(self._mjr, int(self._mjr.shadowTex), self._point)
+        GL.glDeleteTextures(1, [self._dummy])
 
 
 class ModelRenderer:
@@ -229,6 +284,9 @@ class ModelRenderer:
         self.option = mujoco.MjvOption()
         self.option.sitegroup[:4] = 1  # zone sites, whichever of groups 0-3 the MJCF uses
         self._mjr: Any = None
+        self._depth: _DepthFormat | None = None  # the shadow map's format, if it has one
+        self._last: tuple[bytes, float, float] | None = None  # the state of the last frame
+        self._kept: _KeptShadowMap | None = None
         self._open: contextlib.ExitStack | None = None
 
     def __enter__(self) -> ModelRenderer:
@@ -281,9 +339,25 @@ class ModelRenderer:
                 vis.quality.shadowsize,
                 vis.quality.offsamples,
             ) = saved
-        _depth_only_shadow_map(mjr)
+        self._depth = _depth_only_shadow_map(mjr)
         mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN, mjr)
         return mjr
+
+    def keep_shadow_map(self) -> None:
+        """Let the next frames of the same state reuse the last frame's shadow map.
+
+        For many views of one state (the 24 views): the state is the positions of
+        ``data`` and the camera's near and far planes. A frame of another state (a moved
+        body, another model camera) draws its own map again, so this is only ever a
+        saving, never a stale shadow. No-op before the first frame or without shadows.
+        """
+        if self._kept is None and self._depth is not None and self._last is not None:
+            self._kept = _KeptShadowMap(self._mjr, self._depth, self._last)
+
+    def _state(self, data: mujoco.MjData) -> tuple[bytes, float, float]:
+        camera = self._scene.camera[0]
+        positions = data.qpos.tobytes() + data.mocap_pos.tobytes() + data.mocap_quat.tobytes()
+        return positions, float(camera.frustum_near), float(camera.frustum_far)
 
     def render_raw(self, data: mujoco.MjData, camera: mujoco.MjvCamera) -> np.ndarray:
         """Render into the renderer's own buffer and return it, bottom row first (OpenGL's order).
@@ -297,6 +371,11 @@ class ModelRenderer:
         mujoco.mjv_updateScene(
             self._model, data, self.option, None, camera, mujoco.mjtCatBit.mjCAT_ALL, self._scene
         )
+        if self._depth is not None:
+            self._last = self._state(data)
+            if self._kept is not None and self._kept.state != self._last:
+                self._kept.release()  # another state: this frame draws its own map
+                self._kept = None
         mujoco.mjr_render(self._rect, self._scene, self._mjr)
         mujoco.mjr_readPixels(self._buffer, None, self._rect, self._mjr)
         return self._buffer
@@ -316,6 +395,9 @@ class ModelRenderer:
         return self._upright
 
     def _free_mjr(self) -> None:
+        if self._kept is not None:
+            self._kept.release()
+            self._kept = None
         self._mjr.free()
         self._mjr = None
 

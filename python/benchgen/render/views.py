@@ -210,6 +210,7 @@ def render_views(
                 path = images / view_name(azimuth, elevation)
                 camera = _camera(model, bounds, azimuth, elevation, width / height)
                 pixels = renderer.render(data, camera, reuse=True)
+                renderer.keep_shadow_map()  # one state: the first view's map serves all 24
                 check_image(pixels, what=f"view {path.name}")
                 write_png(pixels, path)
                 if thumbnails is not None:

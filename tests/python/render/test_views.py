@@ -105,6 +105,53 @@ def test_the_depth_only_shadow_map_gives_the_same_pixels(
     assert [p.read_bytes() for p in as_mujoco_makes_it] == [p.read_bytes() for p in views]
 
 
+def test_keeping_the_first_views_shadow_map_gives_the_same_pixels(
+    scene: mujoco.MjModel, views: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = []
+    keep = _gl.ModelRenderer.keep_shadow_map
+
+    def counted(renderer: _gl.ModelRenderer) -> None:
+        keep(renderer)
+        kept.append(renderer._kept is not None)
+
+    monkeypatch.setattr(_gl.ModelRenderer, "keep_shadow_map", counted)
+    render_views(scene, tmp_path / "kept")
+    assert kept == [True] * 24  # the views fixture was rendered so too
+    monkeypatch.setattr(_gl.ModelRenderer, "keep_shadow_map", lambda renderer: None)
+    each_its_own = render_views(scene, tmp_path / "own")
+    assert [p.read_bytes() for p in each_its_own] == [p.read_bytes() for p in views]
+
+
+def test_a_moved_state_draws_its_own_shadow_map(
+    scene: mujoco.MjModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchgen.render.views import _bounds, _camera
+
+    data, moved = mujoco.MjData(scene), mujoco.MjData(scene)
+    mujoco.mj_forward(scene, data)
+    moved.qpos[:3] = [0.25, 0.2, 0.3]  # the ball up in the air: its shadow moves on the floor
+    mujoco.mj_forward(scene, moved)
+
+    def after_keeping(*, notice_the_move: bool) -> bytes:
+        with _gl.ModelRenderer(scene, width=640, height=480, quality=_gl.PREVIEW) as renderer:
+            camera = _camera(scene, _bounds(scene, data, renderer.option), 0, -75, 640 / 480)
+            renderer.render(data, camera)
+            renderer.keep_shadow_map()
+            assert renderer._kept is not None
+            if not notice_the_move:  # what a renderer that never let the map go would do
+                monkeypatch.setattr(renderer, "_state", lambda _data: renderer._kept.state)
+            frame = renderer.render(moved, camera).tobytes()
+            assert (renderer._kept is None) == notice_the_move
+            return frame
+
+    with _gl.ModelRenderer(scene, width=640, height=480, quality=_gl.PREVIEW) as renderer:
+        camera = _camera(scene, _bounds(scene, data, renderer.option), 0, -75, 640 / 480)
+        fresh = renderer.render(moved, camera).tobytes()
+    assert after_keeping(notice_the_move=True) == fresh
+    assert after_keeping(notice_the_move=False) != fresh  # a stale map shows: the test can fail
+
+
 def test_views_hand_over_their_contact_sheet_thumbnails(
     scene: mujoco.MjModel, views: list[Path], tmp_path: Path
 ) -> None:
