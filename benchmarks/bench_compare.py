@@ -15,6 +15,8 @@ machine load hits both alike, and each figure is the median over the rounds. Pri
 - promoted per minute with a pool of ``--workers``, with and without renders;
 - worker RSS after 100 and after ``--memory`` scenarios with renders (after only, unless
   ``--memory-base``);
+- with ``--dock``, the dock's wait from Generate to the first thumbnail through the HTTP
+  API against each tree's own ``benchgen serve`` (``bench_dock.py``);
 - byte identity: scenario.json (its renders' hashes aside), model.xml and the meshes of
   every scenario, and every verdict, must be the same from both trees.
 
@@ -53,6 +55,22 @@ def _child(tree: Path, mode: str, timeout: float = 7200, **arguments: Any) -> di
     if done.returncode != 0:
         raise RuntimeError(f"_measure.py {mode} failed in {tree}:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _dock(tree: Path) -> float:
+    """Median seconds from Generate to the first thumbnail (``bench_dock.py``) for ``tree``."""
+    env = {**os.environ, "PYTHONPATH": str(tree / "python"), "MUJOCO_GL": "egl"}
+    done = subprocess.run(
+        [sys.executable, str(HERE / "bench_dock.py"), "--json", "--jobs", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench_dock.py failed in {tree}:\n{done.stderr[-3000:]}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["first_thumbnail_s"])
 
 
 def _tree(base: str, scratch: Path) -> Path:
@@ -151,6 +169,8 @@ def _round(
                 renders=renders,
             )
             got["per_min_renders" if renders else "per_min"] = run["promoted"] / run["wall"] * 60
+        if args.dock:
+            got["dock_first_s"] = _dock(tree)
         figures[label] = got
         print(f"#   round {round_ + 1} {label} done, {_load()}", flush=True)
     return figures
@@ -172,6 +192,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory", type=int, default=0, help="RSS run of N scenarios; 0: none")
     parser.add_argument("--memory-base", action="store_true")
+    parser.add_argument(
+        "--dock", action="store_true", help="also the dock's wait for a first thumbnail (HTTP)"
+    )
     parser.add_argument("--smoke", action="store_true", help="one short round")
     args = parser.parse_args()
     if args.smoke:
@@ -244,6 +267,8 @@ def _report(
     print(_row("CAD ms / attempt", b["cad_ms"], a["cad_ms"], "ms"))
     print(_row("pipeline ÷ mj_step time", b["mujoco_ratio"], a["mujoco_ratio"], "×"))
     print(_row("s / attempt, no renders", b["attempt_s"], a["attempt_s"], "s"))
+    if "dock_first_s" in b:
+        print(_row("Generate → first thumbnail (HTTP)", b["dock_first_s"], a["dock_first_s"], "s"))
     for label, rss in memory.items():
         values = list(rss.values())
         marks = ", ".join(f"{n}: {v:.0f} MB" for n, v in rss.items())
