@@ -237,7 +237,7 @@ class _KeptShadowMap:
     after one frame of a state, the shadow pass is pointed at a 1×1 texture of the same
     format: it draws nothing that is read, and the frames that follow sample the map of
     the first, which is what they would have drawn (the same pixels,
-    ``tests/python/render/test_gl.py``).
+    ``tests/python/render/test_views.py``).
     """
 
     def __init__(self, mjr: Any, depth: _DepthFormat, state: tuple[bytes, float, float]) -> None:
