@@ -95,3 +95,31 @@ def test_a_build_with_renders_calls_on_published_before_the_full_renders(tmp_pat
     assert outcome.status == "promoted" and "renders/contact_sheet.png" in outcome.files
     assert {"thumbnail", "render"} <= set(outcome.stage_seconds)
     assert not renders_pending(Path(outcome.folder or ""))
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["rendered", "render-failed"])
+def test_the_heap_a_render_freed_is_handed_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """glibc keeps freed pages mapped: worker RSS crept up 12 % over 1,000 renders."""
+    from benchgen.errors import RenderError
+    from benchgen.families import get_family
+    from benchgen.pipeline import build_scenario, renders
+
+    assert renders._malloc_trim() is not None  # this machine's C library is glibc
+    trims: list[int] = []
+    monkeypatch.setattr(renders, "_malloc_trim", lambda: trims.append)
+    if fails:
+
+        def black(spec: ScenarioSpec, folder: Path) -> None:
+            raise RenderError("a black frame")
+
+        monkeypatch.setattr(renders, "render_folder", black)
+    family = get_family("push_to_goal")
+    seed = next(s for s in range(40) if build_scenario(family, s, out_root=tmp_path).folder)
+    folder = next(tmp_path.glob("*/*/scenario.json")).parent
+    try:
+        renders.add_renders(load_spec(folder), folder)
+    except RenderError:
+        assert fails
+    assert trims == [0], f"seed {seed}: malloc_trim(0) once after the renders, whatever happened"
