@@ -41,11 +41,11 @@ HERE = Path(__file__).resolve().parent
 NEW = HERE.parent
 
 
-def _child(tree: Path, mode: str, timeout: float = 7200, **arguments: Any) -> dict[str, Any]:
-    """Run ``_measure.py MODE`` against ``tree``; return the JSON it printed last."""
+def _script(tree: Path, script: str, *args: str, timeout: float) -> dict[str, Any]:
+    """Run ``benchmarks/SCRIPT ARGS`` against ``tree``; return the JSON it printed last."""
     env = {**os.environ, "PYTHONPATH": str(tree / "python"), "MUJOCO_GL": "egl"}
     done = subprocess.run(
-        [sys.executable, str(HERE / "_measure.py"), mode, json.dumps(arguments)],
+        [sys.executable, str(HERE / script), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -53,24 +53,20 @@ def _child(tree: Path, mode: str, timeout: float = 7200, **arguments: Any) -> di
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"_measure.py {mode} failed in {tree}:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        name = " ".join([script, *args[:1]])
+        raise RuntimeError(f"{name} failed in {tree}:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _child(tree: Path, mode: str, timeout: float = 7200, **arguments: Any) -> dict[str, Any]:
+    """Run ``_measure.py MODE`` against ``tree``; return the JSON it printed last."""
+    return _script(tree, "_measure.py", mode, json.dumps(arguments), timeout=timeout)
 
 
 def _dock(tree: Path) -> float:
     """Median seconds from Generate to the first thumbnail (``bench_dock.py``) for ``tree``."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "python"), "MUJOCO_GL": "egl"}
-    done = subprocess.run(
-        [sys.executable, str(HERE / "bench_dock.py"), "--json", "--jobs", "2"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench_dock.py failed in {tree}:\n{done.stderr[-3000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["first_thumbnail_s"])
+    run = _script(tree, "bench_dock.py", "--json", "--jobs", "2", timeout=1800)
+    return float(run["first_thumbnail_s"])
 
 
 def _tree(base: str, scratch: Path) -> Path:
