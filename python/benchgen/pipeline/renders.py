@@ -41,7 +41,6 @@ __all__ = [
     "VIDEO_MAX_S",
     "VIDEO_TAIL_S",
     "add_renders",
-    "give_back_freed_memory",
     "render_folder",
     "render_thumbnail",
     "renders_pending",
@@ -132,7 +131,7 @@ def add_renders(spec: ScenarioSpec, final: Path) -> dict[str, str]:
             seal(spec, tmp)
             publish(tmp, final, replace=True)
     finally:
-        give_back_freed_memory()
+        _give_back_freed_memory()
     return spec.files
 
 
@@ -145,7 +144,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-def give_back_freed_memory() -> None:
+def _give_back_freed_memory() -> None:
     """Hand the heap a render freed back to the system.
 
     A scenario's renders allocate and free some 100 MB (frames, PNG rows, thumbnails, the
